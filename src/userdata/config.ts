@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { logLevel, parseConfig, port } from '../shared/config';
+
+const schema = z
+  .object({
+    USERDATA_HOST: z.string().min(1).default('127.0.0.1'),
+    USERDATA_PORT: port.default(3000),
+    DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_PORT: port.default(3306),
+    DATABASE_NAME: z.string().min(1).default('clients'),
+    DATABASE_USER: z.string().min(1),
+    DATABASE_PASSWORD: z.string().min(1),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    LOG_LEVEL: logLevel,
+  })
+  .transform((env) => ({
+    http: { host: env.USERDATA_HOST, port: env.USERDATA_PORT },
+    database: {
+      host: env.DATABASE_HOST,
+      port: env.DATABASE_PORT,
+      database: env.DATABASE_NAME,
+      user: env.DATABASE_USER,
+      password: env.DATABASE_PASSWORD,
+      connectionLimit: env.DATABASE_POOL_SIZE,
+    },
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type UserdataConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv): UserdataConfig {
+  return parseConfig(schema, env, 'userdata');
+}

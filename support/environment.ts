@@ -1,0 +1,46 @@
+/**
+ * The contract every environment fulfils (native processes here; containers on hosts with Docker): start the
+ * database, Kafka and Kafka Connect with the Debezium plugin, tell where they are, and stop them all. What runs on
+ * top (the connector, the services, the mail sink) is the same for every environment: see stack/start-stack.ts.
+ */
+export interface Environment {
+  readonly name: string;
+  start(plan: InfrastructurePlan): Promise<RunningInfrastructure>;
+}
+
+export interface Credentials {
+  readonly user: string;
+  readonly password: string;
+}
+
+export interface DatabaseEndpoint {
+  /** As seen from the host (the services and the tests). */
+  readonly host: string;
+  readonly port: number;
+  readonly name: string;
+  readonly userdata: Credentials;
+  readonly debezium: Credentials;
+}
+
+export interface InfrastructurePlan {
+  /** Folder for data and logs of this run. */
+  readonly runFolder: string;
+  readonly ports: { readonly database: number; readonly kafka: number; readonly kafkaController: number; readonly connect: number };
+  readonly log: (line: string) => void;
+  /** Called as each component is up, so that a failure later still stops what already started. */
+  readonly onStarted: (name: string, stop: () => Promise<void>) => void;
+}
+
+export interface RunningInfrastructure {
+  readonly database: DatabaseEndpoint;
+  /** Where the database is as seen from Kafka Connect (the same as `database` natively; a network alias in containers). */
+  readonly databaseForConnect: { readonly host: string; readonly port: number };
+  readonly kafka: { readonly brokers: readonly string[]; readonly bootstrapForConnect: string };
+  readonly connect: { readonly url: string };
+  readonly timings: readonly ComponentTiming[];
+}
+
+export interface ComponentTiming {
+  readonly component: string;
+  readonly ms: number;
+}

@@ -1,0 +1,52 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
+export interface EventuallyOptions {
+  /** What is being awaited, in words: it opens the failure message. */
+  readonly awaiting: string;
+  readonly timeoutMs?: number;
+  readonly intervalMs?: number;
+}
+
+/** Thrown when a poll's deadline passes: says what was awaited and what the last attempt saw. */
+export class EventuallyTimeout extends Error {
+  constructor(
+    readonly awaiting: string,
+    readonly timeoutMs: number,
+    readonly lastSeen: string,
+  ) {
+    super(`Timed out after ${timeoutMs} ms awaiting ${awaiting}; last seen: ${lastSeen}`);
+    this.name = 'EventuallyTimeout';
+  }
+}
+
+/** A probe throws this when waiting longer cannot help (a process died, a task FAILED): polling stops at once. */
+export class GiveUp extends Error {
+  override name = 'GiveUp';
+}
+
+/**
+ * Polls `probe` until it returns a value other than `undefined`, then returns that value. A probe that throws, or
+ * returns `undefined`, is retried after `intervalMs`; its error message (or `describe()` of the undefined case)
+ * becomes "last seen" in the timeout error. Replaces sleeps when waiting for asynchronous effects.
+ */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  options: EventuallyOptions & { readonly lastSeen?: () => string },
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const intervalMs = options.intervalMs ?? 50;
+  const deadline = Date.now() + timeoutMs;
+  let lastSeen = 'nothing yet';
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+      lastSeen = options.lastSeen ? options.lastSeen() : 'no value';
+    } catch (error) {
+      if (error instanceof GiveUp) throw error;
+      lastSeen = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() >= deadline) throw new EventuallyTimeout(options.awaiting, timeoutMs, lastSeen);
+    await delay(intervalMs);
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually, GiveUp } from '../lib/eventually';
+import { ManagedProcess } from '../lib/processes';
+import { debeziumConnectors, versions } from '../versions';
+import { javaCommand, jvmOptions, properties } from './java';
+
+export interface ConnectOptions {
+  readonly folder: string;
+  readonly kafkaLibs: string;
+  readonly pluginPath: string;
+  readonly bootstrapServers: string;
+  readonly port: number;
+}
+
+/** A Kafka Connect worker in distributed mode, its internal topics sized for one broker. */
+export async function startConnect(options: ConnectOptions): Promise<{ process: ManagedProcess; url: string }> {
+  mkdirSync(options.folder, { recursive: true });
+  const config = join(options.folder, 'worker.properties');
+  writeFileSync(
+    config,
+    properties({
+      'bootstrap.servers': options.bootstrapServers,
+      'group.id': 'cdc-harness-connect',
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      // Plain JSON events: consumers read `{before, after, source, op}` without a schema wrapper.
+      'key.converter.schemas.enable': 'false',
+      'value.converter.schemas.enable': 'false',
+      'config.storage.topic': 'connect-configs',
+      'offset.storage.topic': 'connect-offsets',
+      'status.storage.topic': 'connect-status',
+      'config.storage.replication.factor': '1',
+      'offset.storage.replication.factor': '1',
+      'status.storage.replication.factor': '1',
+      'offset.storage.partitions': '1',
+      'status.storage.partitions': '1',
+      // The default 60 s means a minute of events replayed after a crash.
+      'offset.flush.interval.ms': '1000',
+      'scheduled.rebalance.max.delay.ms': '0',
+      listeners: `http://127.0.0.1:${options.port}`,
+      'rest.advertised.host.name': '127.0.0.1',
+      'rest.advertised.port': String(options.port),
+      // plugin.path holds only the Debezium folder, and service_load skips the scan of every class: seconds saved.
+      'plugin.path': options.pluginPath,
+      'plugin.discovery': 'service_load',
+    }),
+  );
+  const process = new ManagedProcess({
+    name: 'Kafka Connect',
+    command: javaCommand(),
+    args: [
+      ...jvmOptions('connect'),
+      '-cp',
+      join(options.kafkaLibs, '*'),
+      'org.apache.kafka.connect.cli.ConnectDistributed',
+      config,
+    ],
+    logFile: join(options.folder, 'connect.log'),
+  });
+  const url = `http://127.0.0.1:${options.port}`;
+  await eventually(
+    async () => {
+      process.assertRunning();
+      const response = await fetch(`${url}/health`);
+      return response.ok ? true : undefined;
+    },
+    { awaiting: `Kafka Connect's ${url}/health to answer 200`, timeoutMs: 90_000, intervalMs: 200 },
+  );
+  await assertPluginInstalled(url);
+  return { process, url };
+}
+
+async function assertPluginInstalled(url: string): Promise<void> {
+  const expected = debeziumConnectors[versions.debeziumConnector].connectorClass;
+  const plugins = (await (await fetch(`${url}/connector-plugins`)).json()) as { class: string; version: string }[];
+  if (!plugins.some((plugin) => plugin.class === expected)) {
+    throw new GiveUp(
+      `Kafka Connect at ${url} has no ${expected}; it lists: ${plugins.map((p) => p.class).join(', ') || 'nothing'}`,
+    );
+  }
+}

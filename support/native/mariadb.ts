@@ -1,0 +1,139 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+import { eventually } from '../lib/eventually';
+import { ManagedProcess } from '../lib/processes';
+import type { DatabaseEndpoint } from '../environment';
+import { versions } from '../versions';
+
+const run = promisify(execFile);
+
+export const migrationsFolder = join(__dirname, '..', '..', 'src', 'userdata', 'data-sources', 'migrations');
+
+/** Where Debian and most distributions put the server binaries, which are often not on a user's PATH. */
+const binaryFolders = ['', '/usr/sbin/', '/usr/local/sbin/', '/usr/local/mysql/bin/', '/usr/local/bin/'];
+
+async function findBinary(name: string): Promise<string> {
+  for (const folder of binaryFolders) {
+    const candidate = `${folder}${name}`;
+    try {
+      await run(candidate, ['--version']);
+      return candidate;
+    } catch {
+      // Not here; try the next folder.
+    }
+  }
+  throw new Error(
+    `${name} was not found (PATH, /usr/sbin, /usr/local/sbin, /usr/local/mysql/bin). Install the MariaDB server ` +
+      'binaries (Debian: apt-get install mariadb-server); the harness starts its own instance and does not use a ' +
+      'running one.',
+  );
+}
+
+export interface MariaDbOptions {
+  readonly folder: string;
+  readonly port: number;
+  readonly password: { readonly userdata: string; readonly debezium: string };
+}
+
+/**
+ * A private MariaDB server: its own datadir, port and socket; binlog in ROW format with full row images, as
+ * Debezium requires. Provisioned with database `clients`, its migrations, and one least-privilege user per client.
+ */
+export async function startMariaDb(options: MariaDbOptions): Promise<{ process: ManagedProcess; database: DatabaseEndpoint }> {
+  const [server, installDb] = await Promise.all([findBinary('mariadbd'), findBinary('mariadb-install-db')]);
+  const dataDir = join(options.folder, 'data');
+  const socket = join(options.folder, 'mariadbd.sock');
+  mkdirSync(options.folder, { recursive: true });
+  if (!existsSync(join(dataDir, 'mysql'))) {
+    await run(installDb, [
+      '--no-defaults',
+      `--datadir=${dataDir}`,
+      '--user=root',
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+    ]).catch((error: { stderr?: string; message: string }) => {
+      throw new Error(`mariadb-install-db failed: ${error.stderr || error.message}`);
+    });
+  }
+
+  const args = [
+    '--no-defaults',
+    '--user=root',
+    `--datadir=${dataDir}`,
+    `--port=${options.port}`,
+    '--bind-address=127.0.0.1',
+    `--socket=${socket}`,
+    `--pid-file=${join(options.folder, 'mariadbd.pid')}`,
+    '--server-id=1',
+    `--log-bin=${join(dataDir, 'binlog')}`,
+    // 10.11 defaults to MIXED: Debezium needs every change as a full row image.
+    '--binlog-format=ROW',
+    '--binlog-row-image=FULL',
+    '--skip-name-resolve',
+    '--character-set-server=utf8mb4',
+    '--collation-server=utf8mb4_unicode_ci',
+    '--default-time-zone=+00:00',
+    '--innodb-buffer-pool-size=64M',
+  ];
+  if (versions.debeziumConnector === 'mysql') args.push(`--version=${await mysqlCompatibleVersion(server)}`);
+  const process = new ManagedProcess({
+    name: 'MariaDB',
+    command: server,
+    args,
+    logFile: join(options.folder, 'mariadbd.log'),
+  });
+
+  const admin = await eventually(
+    async () => {
+      process.assertRunning();
+      return mysql.createConnection({ socketPath: socket, user: 'root', multipleStatements: true });
+    },
+    { awaiting: `MariaDB to accept connections on ${socket}`, timeoutMs: 30_000 },
+  );
+  try {
+    await provision(admin, options);
+  } finally {
+    await admin.end();
+  }
+  return {
+    process,
+    database: {
+      host: '127.0.0.1',
+      port: options.port,
+      name: 'clients',
+      userdata: { user: 'userdata', password: options.password.userdata },
+      debezium: { user: 'debezium', password: options.password.debezium },
+    },
+  };
+}
+
+/**
+ * The Debezium MySQL connector asks `SHOW BINARY LOG STATUS` (MySQL ≥ 8.4 syntax) and, when that fails, falls back to
+ * `SHOW MASTER STATUS` only for a server whose version reads below 8.4. MariaDB 10.11 has only the second form and
+ * reports 10.11, so it is started reporting 5.7.19 followed by its real version. Below 5.7.20 mysql-connector-j also
+ * keeps to `tx_isolation`, the variable MariaDB 10.11 has (it lacks `transaction_isolation`).
+ */
+async function mysqlCompatibleVersion(server: string): Promise<string> {
+  const { stdout } = await run(server, ['--version']);
+  const real = /Ver\s+(\S+)/.exec(stdout)?.[1] ?? 'MariaDB';
+  return `5.7.19-${real}`;
+}
+
+async function provision(admin: mysql.Connection, options: MariaDbOptions): Promise<void> {
+  await admin.query('CREATE DATABASE IF NOT EXISTS clients CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
+  for (const file of readdirSync(migrationsFolder).filter((name) => name.endsWith('.sql')).sort()) {
+    await admin.query(`USE clients; ${readFileSync(join(migrationsFolder, file), 'utf8')}`);
+  }
+  // Each client gets what it needs and no more: the service reads and writes rows; Debezium reads the binlog and
+  // snapshots (RELOAD for the snapshot's flush, SHOW DATABASES to find the captured one).
+  await admin.query(
+    `CREATE OR REPLACE USER 'userdata'@'127.0.0.1' IDENTIFIED BY ?;
+     GRANT SELECT, INSERT, UPDATE, DELETE ON clients.* TO 'userdata'@'127.0.0.1';
+     CREATE OR REPLACE USER 'debezium'@'127.0.0.1' IDENTIFIED BY ?;
+     GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'debezium'@'127.0.0.1';`,
+    [options.password.userdata, options.password.debezium],
+  );
+}

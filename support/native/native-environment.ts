@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { ComponentTiming, Environment, InfrastructurePlan, RunningInfrastructure } from '../environment';
+import { startConnect } from './connect';
+import { defaultJarCache, resolveJars } from './jars';
+import { startKafka } from './kafka';
+import { startMariaDb } from './mariadb';
+
+/**
+ * The embedded default: real MariaDB, Kafka and Kafka Connect (with the real Debezium connector) as local processes
+ * from the machine's MariaDB binaries and jars that Maven resolves. Needs no Docker.
+ */
+export class NativeEnvironment implements Environment {
+  readonly name = 'native';
+
+  constructor(private readonly jarCache: string = defaultJarCache()) {}
+
+  async start(plan: InfrastructurePlan): Promise<RunningInfrastructure> {
+    const timings: ComponentTiming[] = [];
+    const timed = async <T>(component: string, work: () => Promise<T>): Promise<T> => {
+      const started = Date.now();
+      const result = await work();
+      timings.push({ component, ms: Date.now() - started });
+      return result;
+    };
+
+    // The database needs no jars: it starts while Maven (or the cache) provides them and Kafka boots.
+    const database = timed('MariaDB', async () => {
+      const started = await startMariaDb({
+        folder: join(plan.runFolder, 'mariadb'),
+        port: plan.ports.database,
+        password: { userdata: secret(), debezium: secret() },
+      });
+      plan.onStarted('MariaDB', () => started.process.stop());
+      return started.database;
+    });
+    const kafkaAndConnect = (async () => {
+      const jars = await timed('jars', () => resolveJars(this.jarCache, plan.log));
+      const kafka = await timed('Kafka', async () => {
+        const started = await startKafka({
+          folder: join(plan.runFolder, 'kafka'),
+          kafkaLibs: jars.kafkaLibs,
+          port: plan.ports.kafka,
+          controllerPort: plan.ports.kafkaController,
+        });
+        plan.onStarted('Kafka', () => started.process.stop());
+        return started;
+      });
+      const connect = await timed('Kafka Connect', async () => {
+        const started = await startConnect({
+          folder: join(plan.runFolder, 'connect'),
+          kafkaLibs: jars.kafkaLibs,
+          pluginPath: jars.pluginPath,
+          bootstrapServers: kafka.brokers.join(','),
+          port: plan.ports.connect,
+        });
+        plan.onStarted('Kafka Connect', () => started.process.stop());
+        return started;
+      });
+      return { kafka, connect };
+    })();
+
+    // allSettled: when one side fails, the other has still finished starting (and registered its stop).
+    const [db, rest] = await Promise.allSettled([database, kafkaAndConnect]);
+    if (db.status === 'rejected') throw db.reason;
+    if (rest.status === 'rejected') throw rest.reason;
+    return {
+      database: db.value,
+      databaseForConnect: { host: db.value.host, port: db.value.port },
+      kafka: { brokers: rest.value.kafka.brokers, bootstrapForConnect: rest.value.kafka.brokers.join(',') },
+      connect: { url: rest.value.connect.url },
+      timings,
+    };
+  }
+}
+
+/** Passwords are made per run and never written to the repository. */
+function secret(): string {
+  return randomBytes(18).toString('base64url');
+}

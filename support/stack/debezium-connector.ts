@@ -1,0 +1,147 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { eventually, GiveUp } from '../lib/eventually';
+import { debeziumConnectors, versions } from '../versions';
+
+export const connectorName = 'userdata-cdc';
+/** Where change events of `clients.users` land, for push-email and anyone else who cares. */
+export const changeTopic = 'cdc.info-user';
+const topicPrefix = 'userdata';
+export const notificationTopic = `${topicPrefix}.notifications`;
+
+export interface ConnectorSettings {
+  readonly databaseHost: string;
+  readonly databasePort: number;
+  readonly user: string;
+  readonly password: string;
+  readonly kafkaBootstrap: string;
+  /** How long Debezium waits for new binlog events before handing over a batch. Debezium's default is 500 ms. */
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * The Debezium connector configuration, the same for every environment (native, containers, k8s): capture
+ * `clients.users`, route its events to `cdc.info-user`, report the snapshot's end as a notification.
+ */
+export function connectorConfig(settings: ConnectorSettings): Record<string, string> {
+  return {
+    'connector.class': debeziumConnectors[versions.debeziumConnector].connectorClass,
+    'tasks.max': '1',
+    'database.hostname': settings.databaseHost,
+    'database.port': String(settings.databasePort),
+    'database.user': settings.user,
+    'database.password': settings.password,
+    'database.ssl.mode': 'disabled',
+    // Any id no other replica of this server uses.
+    'database.server.id': '184054',
+    'topic.prefix': topicPrefix,
+    'database.include.list': 'clients',
+    'table.include.list': 'clients\\.users',
+    'schema.history.internal.kafka.bootstrap.servers': settings.kafkaBootstrap,
+    'schema.history.internal.kafka.topic': `${topicPrefix}.schema-history`,
+    'schema.history.internal.store.only.captured.tables.ddl': 'true',
+    'include.schema.changes': 'false',
+    'decimal.handling.mode': 'string',
+    'poll.interval.ms': String(settings.pollIntervalMs ?? 20),
+    'notification.enabled.channels': 'sink',
+    'notification.sink.topic.name': notificationTopic,
+    // `topic.delimiter` cannot produce `cdc.info-user`; the router renames exactly the table's topic and nothing else.
+    transforms: 'route',
+    'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
+    'transforms.route.regex': `${topicPrefix}\\.clients\\.users`,
+    'transforms.route.replacement': changeTopic,
+  };
+}
+
+/**
+ * Creates the topics the connector writes to, as an operator would, rather than leaving them to broker auto-creation:
+ * the change topic gets partitions for parallel consumers (events of one user share a key, so stay in order).
+ */
+export async function createTopics(brokers: readonly string[]): Promise<void> {
+  const admin = new Kafka({ clientId: 'harness-topics', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: changeTopic, numPartitions: 3, replicationFactor: 1 },
+        { topic: notificationTopic, numPartitions: 1, replicationFactor: 1 },
+      ],
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Creates or updates the connector (PUT is idempotent); retries while the worker group rebalances (409). */
+export async function registerConnector(connectUrl: string, config: Record<string, string>): Promise<void> {
+  const url = `${connectUrl}/connectors/${connectorName}/config`;
+  await eventually(
+    async () => {
+      const response = await fetch(url, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(config),
+      });
+      if (response.ok) return true;
+      const body = await response.text();
+      if (response.status === 409) throw new Error(`409 (rebalancing): ${body}`);
+      throw new GiveUp(`Kafka Connect refused the connector config (${response.status}): ${body}`);
+    },
+    { awaiting: `Kafka Connect to accept PUT ${url}`, timeoutMs: 30_000, intervalMs: 200 },
+  );
+}
+
+interface ConnectorStatus {
+  connector: { state: string; trace?: string };
+  tasks: { id: number; state: string; trace?: string }[];
+}
+
+/** The connector can say RUNNING before its task exists: wait for the task, and stop at once if it FAILED. */
+export async function waitForTaskRunning(connectUrl: string): Promise<ConnectorStatus> {
+  const url = `${connectUrl}/connectors/${connectorName}/status`;
+  let last = 'no answer';
+  return eventually(
+    async () => {
+      const response = await fetch(url);
+      last = `${response.status} ${await response.text()}`;
+      if (!response.ok) return undefined;
+      const status = JSON.parse(last.slice(4)) as ConnectorStatus;
+      const failed = [status.connector, ...status.tasks].find((part) => part.state === 'FAILED');
+      if (failed) throw new GiveUp(`The Debezium connector FAILED: ${failed.trace?.split('\n').slice(0, 8).join('\n')}`);
+      return status.tasks[0]?.state === 'RUNNING' ? status : undefined;
+    },
+    { awaiting: `task 0 of ${connectorName} to be RUNNING (${url})`, timeoutMs: 60_000, intervalMs: 100, lastSeen: () => last },
+  );
+}
+
+/**
+ * Waits for Debezium's "Initial Snapshot" notification (COMPLETED, or SKIPPED when an earlier run's offsets say it is
+ * done). From then on every change is streamed from the binlog as it happens.
+ */
+export async function waitForInitialSnapshot(brokers: readonly string[], timeoutMs = 60_000): Promise<string> {
+  const kafka = new Kafka({ clientId: 'harness-snapshot-watch', brokers: [...brokers], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `harness-snapshot-watch-${process.pid}-${Date.now()}` });
+  const seen: string[] = [];
+  let outcome: string | undefined;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic: notificationTopic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const value = JSON.parse(message.value?.toString() ?? 'null') as { aggregate_type?: string; type?: string } | null;
+        if (value?.aggregate_type !== 'Initial Snapshot') return;
+        seen.push(value.type ?? '?');
+        if (value.type === 'COMPLETED' || value.type === 'SKIPPED' || value.type === 'ABORTED') outcome = value.type;
+      },
+    });
+    const result = await eventually(() => outcome, {
+      awaiting: `Debezium's "Initial Snapshot" notification on ${notificationTopic}`,
+      timeoutMs,
+      lastSeen: () => (seen.length ? seen.join(', ') : 'no notification'),
+    });
+    if (result === 'ABORTED') throw new Error('Debezium reports its initial snapshot ABORTED');
+    return result;
+  } finally {
+    await consumer.disconnect();
+  }
+}

@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ComponentTiming, Environment, RunningInfrastructure } from '../environment';
+import { Inbox } from '../mail/inbox';
+import { startMailDev } from '../mail/maildev';
+import type { ManagedProcess } from '../lib/processes';
+import { stopOnSignals, Teardown } from '../lib/teardown';
+import {
+  changeTopic,
+  connectorConfig,
+  createTopics,
+  registerConnector,
+  waitForInitialSnapshot,
+  waitForTaskRunning,
+} from './debezium-connector';
+import type { StackPorts } from './ports';
+import { startService } from './services';
+
+export interface StackOptions {
+  readonly environment: Environment;
+  readonly ports: StackPorts;
+  /** `inbox`: smtp-tester, read by the specs. `maildev`: a web UI for people. */
+  readonly mailSink: 'inbox' | 'maildev';
+  /** Keep the run folder (data and logs) after stopping, for debugging. */
+  readonly keepData?: boolean;
+  readonly pollIntervalMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningStack {
+  readonly infrastructure: RunningInfrastructure;
+  readonly ports: StackPorts;
+  readonly userdataUrl: string;
+  readonly connectorStatusUrl: string;
+  readonly changeTopic: string;
+  readonly inbox: Inbox | undefined;
+  readonly mailUiUrl: string | undefined;
+  readonly services: { readonly userdata: ManagedProcess; readonly pushEmail: ManagedProcess };
+  readonly runFolder: string;
+  readonly timings: readonly ComponentTiming[];
+  /** Stops everything started, in reverse order; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole product on an environment: database, Kafka and Connect (from the environment), the Debezium
+ * connector, a mail sink and both services. Everything started is stopped on stop(), on a failed start, and on
+ * SIGINT/SIGTERM/SIGHUP.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const teardown = new Teardown();
+  const removeSignalHandlers = stopOnSignals(() => teardown.run(), log);
+  const runFolder = mkdtempSync(join(tmpdir(), 'cdc-harness-'));
+  teardown.add('run folder', () => {
+    if (options.keepData) log(`Kept data and logs in ${runFolder}`);
+    else rmSync(runFolder, { recursive: true, force: true });
+  });
+  const stop = async (): Promise<void> => {
+    try {
+      await teardown.run();
+    } finally {
+      removeSignalHandlers();
+    }
+  };
+
+  const timings: ComponentTiming[] = [];
+  const timed = async <T>(component: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const result = await work();
+    timings.push({ component, ms: Date.now() - started });
+    return result;
+  };
+  const { ports } = options;
+  const started = Date.now();
+  try {
+    const { inbox, mailUiUrl } = await timed('mail sink', async () => {
+      if (options.mailSink === 'inbox') {
+        const inbox = await Inbox.start(ports.smtp);
+        teardown.add('inbox', () => inbox.stop());
+        return { inbox, mailUiUrl: undefined };
+      }
+      const maildev = await startMailDev(ports.smtp, ports.mailUi);
+      teardown.add('MailDev', maildev.stop);
+      return { inbox: undefined, mailUiUrl: maildev.webUrl };
+    });
+    const infrastructure = await options.environment.start({
+      runFolder,
+      ports,
+      log,
+      onStarted: (name, stopComponent) => teardown.add(name, stopComponent),
+    });
+    timings.push(...infrastructure.timings);
+    const { database, kafka, connect } = infrastructure;
+
+    const connector = timed('connector', async () => {
+      await createTopics(kafka.brokers);
+      await registerConnector(
+        connect.url,
+        connectorConfig({
+          databaseHost: infrastructure.databaseForConnect.host,
+          databasePort: infrastructure.databaseForConnect.port,
+          user: database.debezium.user,
+          password: database.debezium.password,
+          kafkaBootstrap: kafka.bootstrapForConnect,
+          ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+        }),
+      );
+      await waitForTaskRunning(connect.url);
+      return waitForInitialSnapshot(kafka.brokers);
+    });
+    const userdata = timed('userdata', async () => {
+      const service = await startService({
+        name: 'userdata',
+        env: {
+          USERDATA_PORT: String(ports.userdata),
+          DATABASE_HOST: database.host,
+          DATABASE_PORT: String(database.port),
+          DATABASE_NAME: database.name,
+          DATABASE_USER: database.userdata.user,
+          DATABASE_PASSWORD: database.userdata.password,
+        },
+        readyUrl: `http://127.0.0.1:${ports.userdata}/health`,
+        logFile: join(runFolder, 'userdata.log'),
+      });
+      teardown.add('userdata', () => service.stop());
+      return service;
+    });
+    const pushEmail = timed('push-email', async () => {
+      const service = await startService({
+        name: 'push-email',
+        env: {
+          PUSH_EMAIL_PORT: String(ports.pushEmail),
+          KAFKA_BROKERS: kafka.brokers.join(','),
+          KAFKA_TOPIC: changeTopic,
+          SMTP_HOST: '127.0.0.1',
+          SMTP_PORT: String(ports.smtp),
+        },
+        readyUrl: `http://127.0.0.1:${ports.pushEmail}/ready`,
+        logFile: join(runFolder, 'push-email.log'),
+      });
+      teardown.add('push-email', () => service.stop());
+      return service;
+    });
+    const [, userdataService, pushEmailService] = await settleAll([connector, userdata, pushEmail]);
+    log(readyLine(Date.now() - started, timings));
+    return {
+      infrastructure,
+      ports,
+      userdataUrl: `http://127.0.0.1:${ports.userdata}`,
+      connectorStatusUrl: `${connect.url}/connectors/userdata-cdc/status`,
+      changeTopic,
+      inbox,
+      mailUiUrl,
+      services: { userdata: userdataService, pushEmail: pushEmailService },
+      runFolder,
+      timings,
+      stop,
+    };
+  } catch (error) {
+    log('The stack did not start: stopping what did.');
+    await stop().catch((teardownError: unknown) => log(String(teardownError)));
+    throw error;
+  }
+}
+
+/** Like Promise.all, but waits for every promise, so nothing is still starting while the teardown runs. */
+async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+function readyLine(totalMs: number, timings: readonly ComponentTiming[]): string {
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  return `Stack ready in ${seconds(totalMs)}: ${timings.map((t) => `${t.component} ${seconds(t.ms)}`).join(' · ')}`;
+}

@@ -1,0 +1,15 @@
+declare module 'maildev' {
+  interface MailDevOptions {
+    smtp?: number;
+    web?: number;
+    ip?: string;
+    silent?: boolean;
+    disableWeb?: boolean;
+  }
+  class MailDev {
+    constructor(options: MailDevOptions);
+    listen(callback?: (error?: Error) => void): void;
+    close(callback?: (error?: Error) => void): void;
+  }
+  export = MailDev;
+}
