@@ -25,7 +25,12 @@ export interface DatabaseEndpoint {
 export interface InfrastructurePlan {
   /** Folder for data and logs of this run. */
   readonly runFolder: string;
-  readonly ports: { readonly database: number; readonly kafka: number; readonly kafkaController: number; readonly connect: number };
+  readonly ports: {
+    readonly database: number;
+    readonly kafka: number;
+    readonly kafkaController: number;
+    readonly connect: number;
+  };
   readonly log: (line: string) => void;
   /** Called as each component is up, so that a failure later still stops what already started. */
   readonly onStarted: (name: string, stop: () => Promise<void>) => void;

@@ -8,12 +8,20 @@ const schema = z
     KAFKA_BROKERS: z
       .string()
       .min(1)
-      .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(',')
+          .map((broker) => broker.trim())
+          .filter(Boolean),
+      ),
     KAFKA_TOPIC: z.string().min(1).default('cdc.info-user'),
     KAFKA_GROUP_ID: z.string().min(1).default('push-email'),
     SMTP_HOST: z.string().min(1),
     SMTP_PORT: port.default(25),
-    SMTP_SECURE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    SMTP_SECURE: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default('"User data" <no-reply@userdata.invalid>'),

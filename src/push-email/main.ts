@@ -22,7 +22,11 @@ const changes = new ChangeConsumer({
 });
 
 const server = serve(
-  { fetch: createHealthApp({ isReady: () => changes.isReady }).fetch, hostname: config.http.host, port: config.http.port },
+  {
+    fetch: createHealthApp({ isReady: () => changes.isReady }).fetch,
+    hostname: config.http.host,
+    port: config.http.port,
+  },
   (info) => logger.info({ port: info.port }, 'push-email health endpoints listening'),
 );
 

@@ -19,6 +19,8 @@ export class EventuallyTimeout extends Error {
   }
 }
 
+const stillPending = Symbol('still pending');
+
 /** A probe throws this when waiting longer cannot help (a process died, a task FAILED): polling stops at once. */
 export class GiveUp extends Error {
   override name = 'GiveUp';
@@ -39,8 +41,10 @@ export async function eventually<T>(
   let lastSeen = 'nothing yet';
   for (;;) {
     try {
-      const value = await probe();
-      if (value !== undefined) return value;
+      // A probe that hangs (a socket that accepts but never answers) must not outlive the deadline.
+      const value = await settleBefore(Promise.resolve(probe()), deadline - Date.now());
+      if (value === stillPending) throw new Error('the last attempt was still pending at the deadline');
+      if (value !== undefined) return value as T;
       lastSeen = options.lastSeen ? options.lastSeen() : 'no value';
     } catch (error) {
       if (error instanceof GiveUp) throw error;
@@ -48,5 +52,21 @@ export async function eventually<T>(
     }
     if (Date.now() >= deadline) throw new EventuallyTimeout(options.awaiting, timeoutMs, lastSeen);
     await delay(intervalMs);
+  }
+}
+
+/**
+ * Resolves with `promise`'s value, or with `stillPending` once `ms` have passed. The timer is cleared either way, so
+ * a long deadline does not keep the process alive after the answer came.
+ */
+async function settleBefore<T>(promise: Promise<T>, ms: number): Promise<T | typeof stillPending> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof stillPending>((resolve) => {
+    timer = setTimeout(() => resolve(stillPending), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
 import { GiveUp } from './eventually';
 
 export interface ProcessSpec {
@@ -90,9 +89,7 @@ export class ManagedProcess {
   assertRunning(): void {
     if (this.isRunning) return;
     const how = this.spawnError ? `could not start (${this.spawnError.message})` : 'exited';
-    throw new GiveUp(
-      `${this.name} ${how} before it was ready. Last lines of ${this.spec.logFile}:\n${this.tail()}`,
-    );
+    throw new GiveUp(`${this.name} ${how} before it was ready. Last lines of ${this.spec.logFile}:\n${this.tail()}`);
   }
 
   /** SIGTERM, then SIGKILL after the stop timeout; resolves once the process is gone. */
@@ -100,7 +97,14 @@ export class ManagedProcess {
     if (!this.isRunning) return;
     killGroup(this.child, 'SIGTERM');
     const timeoutMs = this.spec.stopTimeoutMs ?? 10_000;
-    const stopped = await Promise.race([this.exited.then(() => true), delay(timeoutMs).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      this.exited.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
     if (!stopped) {
       killGroup(this.child, 'SIGKILL');
       await this.exited;

@@ -1,4 +1,4 @@
-import { type MailServer, init } from 'smtp-tester';
+import { init, type MailServer } from 'smtp-tester';
 import { eventually } from '../lib/eventually';
 import { assertPortFree } from '../lib/ports';
 
@@ -32,14 +32,21 @@ export class Inbox {
   }
 
   /** Waits for a message to `address` that `matches`; on timeout, says what did arrive for that address. */
-  waitFor(address: string, what: string, matches: (message: ReceivedMessage) => boolean, timeoutMs = 30_000): Promise<ReceivedMessage> {
+  waitFor(
+    address: string,
+    what: string,
+    matches: (message: ReceivedMessage) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<ReceivedMessage> {
     return eventually(() => this.messagesTo(address).find(matches), {
       awaiting: `${what} to arrive for ${address}`,
       timeoutMs,
       intervalMs: 25,
       lastSeen: () => {
         const subjects = this.messagesTo(address).map((message) => `"${message.subject}"`);
-        return subjects.length ? `${subjects.length} message(s): ${subjects.join(', ')}` : 'no message for that address';
+        return subjects.length
+          ? `${subjects.length} message(s): ${subjects.join(', ')}`
+          : 'no message for that address';
       },
     });
   }

@@ -1,14 +1,37 @@
 import MailDev from 'maildev';
 import { assertPortFree } from '../lib/ports';
 
-/** MailDev: an SMTP server with a web UI, so that a person running `npm start` reads the emails in a browser. */
-export async function startMailDev(smtpPort: number, webPort: number): Promise<{ webUrl: string; stop: () => Promise<void> }> {
+/**
+ * MailDev: an SMTP server with a web UI, so that a person running `npm start` reads the emails in a browser. Its
+ * mails are kept in `mailDirectory` (by default it would leave a folder in the system's temp folder).
+ */
+export async function startMailDev(
+  smtpPort: number,
+  webPort: number,
+  mailDirectory: string,
+): Promise<{ webUrl: string; stop: () => Promise<void> }> {
   await assertPortFree(smtpPort, 'SMTP_PORT');
   await assertPortFree(webPort, 'MAIL_UI_PORT');
-  const maildev = new MailDev({ smtp: smtpPort, web: webPort, ip: '127.0.0.1', silent: true });
+  const maildev = withoutNewSignalHandlers(
+    () => new MailDev({ smtp: smtpPort, web: webPort, ip: '127.0.0.1', silent: true, mailDirectory }),
+  );
   await new Promise<void>((resolve, reject) => maildev.listen((error) => (error ? reject(error) : resolve())));
   return {
     webUrl: `http://127.0.0.1:${webPort}`,
     stop: () => new Promise<void>((resolve) => maildev.close(() => resolve())),
   };
+}
+
+/**
+ * MailDev installs SIGINT/SIGTERM handlers that call process.exit(0), which would cut the harness's orderly stop
+ * short (leaving its data folder behind, and exiting 0 on Ctrl-C). The harness owns those signals: drop MailDev's.
+ */
+function withoutNewSignalHandlers<T>(create: () => T): T {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Set(signals.flatMap((signal) => process.listeners(signal)));
+  const created = create();
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.has(listener)) process.off(signal, listener);
+  }
+  return created;
 }

@@ -62,7 +62,7 @@ export async function startConnect(options: ConnectOptions): Promise<{ process: 
   await eventually(
     async () => {
       process.assertRunning();
-      const response = await fetch(`${url}/health`);
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
       return response.ok ? true : undefined;
     },
     { awaiting: `Kafka Connect's ${url}/health to answer 200`, timeoutMs: 90_000, intervalMs: 200 },

@@ -29,7 +29,9 @@ export async function resolveJars(cacheRoot: string, log: (line: string) => void
   const jars: StackJars = { kafkaLibs: join(folder, 'kafka-libs'), pluginPath: join(folder, 'plugins') };
   if (existsSync(join(folder, '.complete'))) return jars;
 
-  log(`Resolving Kafka ${versions.kafka} and Debezium ${versions.debezium} with Maven into ${folder} (first run only)…`);
+  log(
+    `Resolving Kafka ${versions.kafka} and Debezium ${versions.debezium} with Maven into ${folder} (first run only)…`,
+  );
   const staging = `${folder}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
@@ -102,6 +104,8 @@ async function copyDependencies(
   });
   if (code !== 0) {
     const errors = output.filter((line) => line.includes('[ERROR]')).slice(0, 10);
-    throw new Error(`Maven could not resolve ${pom} (exit ${code}):\n${(errors.length ? errors : output.slice(-20)).join('\n')}`);
+    throw new Error(
+      `Maven could not resolve ${pom} (exit ${code}):\n${(errors.length ? errors : output.slice(-20)).join('\n')}`,
+    );
   }
 }

@@ -9,7 +9,9 @@ export function javaCommand(): string {
  * starts markedly faster and is plenty for a test stack. CDC_JVM_OPTS adds to (and so can override) these.
  */
 export function jvmOptions(component: 'kafka' | 'kafka-storage' | 'connect'): string[] {
-  const heap = { kafka: ['-Xms256m', '-Xmx512m'], 'kafka-storage': ['-Xmx128m'], connect: ['-Xms256m', '-Xmx768m'] }[component];
+  const heap = { kafka: ['-Xms256m', '-Xmx512m'], 'kafka-storage': ['-Xmx128m'], connect: ['-Xms256m', '-Xmx768m'] }[
+    component
+  ];
   const extra = process.env.CDC_JVM_OPTS?.split(/\s+/).filter(Boolean) ?? [];
   return [
     ...heap,

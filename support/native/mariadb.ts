@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import type { DatabaseEndpoint } from '../environment';
 import { eventually } from '../lib/eventually';
 import { ManagedProcess } from '../lib/processes';
-import type { DatabaseEndpoint } from '../environment';
 import { versions } from '../versions';
 
 const run = promisify(execFile);
@@ -42,7 +42,9 @@ export interface MariaDbOptions {
  * A private MariaDB server: its own datadir, port and socket; binlog in ROW format with full row images, as
  * Debezium requires. Provisioned with database `clients`, its migrations, and one least-privilege user per client.
  */
-export async function startMariaDb(options: MariaDbOptions): Promise<{ process: ManagedProcess; database: DatabaseEndpoint }> {
+export async function startMariaDb(
+  options: MariaDbOptions,
+): Promise<{ process: ManagedProcess; database: DatabaseEndpoint }> {
   const [server, installDb] = await Promise.all([findBinary('mariadbd'), findBinary('mariadb-install-db')]);
   const dataDir = join(options.folder, 'data');
   const socket = join(options.folder, 'mariadbd.sock');
@@ -124,7 +126,9 @@ async function mysqlCompatibleVersion(server: string): Promise<string> {
 
 async function provision(admin: mysql.Connection, options: MariaDbOptions): Promise<void> {
   await admin.query('CREATE DATABASE IF NOT EXISTS clients CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
-  for (const file of readdirSync(migrationsFolder).filter((name) => name.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(migrationsFolder)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()) {
     await admin.query(`USE clients; ${readFileSync(join(migrationsFolder, file), 'utf8')}`);
   }
   // Each client gets what it needs and no more: the service reads and writes rows; Debezium reads the binlog and

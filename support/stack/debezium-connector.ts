@@ -81,6 +81,7 @@ export async function registerConnector(connectUrl: string, config: Record<strin
         method: 'PUT',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(config),
+        signal: AbortSignal.timeout(10_000),
       });
       if (response.ok) return true;
       const body = await response.text();
@@ -102,15 +103,21 @@ export async function waitForTaskRunning(connectUrl: string): Promise<ConnectorS
   let last = 'no answer';
   return eventually(
     async () => {
-      const response = await fetch(url);
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       last = `${response.status} ${await response.text()}`;
       if (!response.ok) return undefined;
       const status = JSON.parse(last.slice(4)) as ConnectorStatus;
       const failed = [status.connector, ...status.tasks].find((part) => part.state === 'FAILED');
-      if (failed) throw new GiveUp(`The Debezium connector FAILED: ${failed.trace?.split('\n').slice(0, 8).join('\n')}`);
+      if (failed)
+        throw new GiveUp(`The Debezium connector FAILED: ${failed.trace?.split('\n').slice(0, 8).join('\n')}`);
       return status.tasks[0]?.state === 'RUNNING' ? status : undefined;
     },
-    { awaiting: `task 0 of ${connectorName} to be RUNNING (${url})`, timeoutMs: 60_000, intervalMs: 100, lastSeen: () => last },
+    {
+      awaiting: `task 0 of ${connectorName} to be RUNNING (${url})`,
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      lastSeen: () => last,
+    },
   );
 }
 
@@ -128,7 +135,10 @@ export async function waitForInitialSnapshot(brokers: readonly string[], timeout
     await consumer.subscribe({ topic: notificationTopic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const value = JSON.parse(message.value?.toString() ?? 'null') as { aggregate_type?: string; type?: string } | null;
+        const value = JSON.parse(message.value?.toString() ?? 'null') as {
+          aggregate_type?: string;
+          type?: string;
+        } | null;
         if (value?.aggregate_type !== 'Initial Snapshot') return;
         seen.push(value.type ?? '?');
         if (value.type === 'COMPLETED' || value.type === 'SKIPPED' || value.type === 'ABORTED') outcome = value.type;

@@ -45,8 +45,8 @@ export async function documentedPorts(env: NodeJS.ProcessEnv): Promise<StackPort
     const other = seen.get(port);
     if (other) throw new Error(`${portVariables[key]} and ${other} both ask for port ${port}.`);
     seen.set(port, portVariables[key]);
-    await assertPortFree(port, portVariables[key]);
   }
+  for (const [port, variable] of seen) await assertPortFree(port, variable);
   return ports;
 }
 

@@ -30,7 +30,7 @@ export async function startService(spec: ServiceSpec): Promise<ManagedProcess> {
   await eventually(
     async () => {
       service.assertRunning();
-      return (await fetch(spec.readyUrl)).ok ? true : undefined;
+      return (await fetch(spec.readyUrl, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined;
     },
     { awaiting: `${spec.name} to answer 200 at ${spec.readyUrl}`, timeoutMs: 60_000, intervalMs: 100 },
   );

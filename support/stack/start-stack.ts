@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ComponentTiming, Environment, RunningInfrastructure } from '../environment';
-import { Inbox } from '../mail/inbox';
-import { startMailDev } from '../mail/maildev';
 import type { ManagedProcess } from '../lib/processes';
 import { stopOnSignals, Teardown } from '../lib/teardown';
+import { Inbox } from '../mail/inbox';
+import { startMailDev } from '../mail/maildev';
 import {
   changeTopic,
   connectorConfig,
@@ -81,7 +81,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         teardown.add('inbox', () => inbox.stop());
         return { inbox, mailUiUrl: undefined };
       }
-      const maildev = await startMailDev(ports.smtp, ports.mailUi);
+      const maildev = await startMailDev(ports.smtp, ports.mailUi, join(runFolder, 'maildev'));
       teardown.add('MailDev', maildev.stop);
       return { inbox: undefined, mailUiUrl: maildev.webUrl };
     });

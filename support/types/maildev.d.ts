@@ -5,6 +5,7 @@ declare module 'maildev' {
     ip?: string;
     silent?: boolean;
     disableWeb?: boolean;
+    mailDirectory?: string;
   }
   class MailDev {
     constructor(options: MailDevOptions);

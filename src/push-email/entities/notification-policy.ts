@@ -3,7 +3,12 @@ import { changedFields, type FieldChange, type UserChange, type UserRow } from '
 /** What a person is told about a change of their data. */
 export type Notification =
   | { readonly kind: 'welcome'; readonly to: string; readonly user: UserRow }
-  | { readonly kind: 'details-changed'; readonly to: string; readonly user: UserRow; readonly changes: readonly FieldChange[] };
+  | {
+      readonly kind: 'details-changed';
+      readonly to: string;
+      readonly user: UserRow;
+      readonly changes: readonly FieldChange[];
+    };
 
 /**
  * The notification policy, in one place:

@@ -51,7 +51,10 @@ export class ChangeConsumer {
       const record = parseChangeRecord(message.value);
       if (record.type === 'change') {
         const sent = await this.deps.notify.execute(record.change);
-        this.deps.logger.info({ ...where, kind: record.change.kind, userId: changedUserId(record.change), sent }, 'change handled');
+        this.deps.logger.info(
+          { ...where, kind: record.change.kind, userId: changedUserId(record.change), sent },
+          'change handled',
+        );
       }
     } catch (error) {
       if (!(error instanceof MalformedChangeEvent)) throw error;

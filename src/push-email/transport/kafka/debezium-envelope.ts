@@ -30,7 +30,10 @@ const envelope = z.object({
   }),
 });
 
-export type ParsedRecord = { readonly type: 'tombstone' } | { readonly type: 'change'; readonly change: UserChange } | { readonly type: 'truncate' };
+export type ParsedRecord =
+  | { readonly type: 'tombstone' }
+  | { readonly type: 'change'; readonly change: UserChange }
+  | { readonly type: 'truncate' };
 
 /**
  * Turns one record value of the change topic into a UserChange. A null value is the tombstone Debezium writes after
@@ -68,7 +71,10 @@ export function parseChangeRecord(value: Buffer | null): ParsedRecord {
     case 'c':
       return { type: 'change', change: { kind: 'created', after: need(after, 'after'), position } };
     case 'u':
-      return { type: 'change', change: { kind: 'updated', before: need(before, 'before'), after: need(after, 'after'), position } };
+      return {
+        type: 'change',
+        change: { kind: 'updated', before: need(before, 'before'), after: need(after, 'after'), position },
+      };
     case 'd':
       return { type: 'change', change: { kind: 'deleted', before: need(before, 'before'), position } };
     case 'r':

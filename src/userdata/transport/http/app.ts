@@ -23,12 +23,22 @@ export function createApp(deps: AppDependencies): Hono {
   app.route('/users', usersRoutes(deps));
 
   app.notFound((c) =>
-    problem(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}` }),
+    problem(c, {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `No route for ${c.req.method} ${c.req.path}`,
+    }),
   );
   app.onError((error, c) => {
     if (error instanceof DomainError) {
       const status = statusOfCode[error.code] ?? 422;
-      return problem(c, { type: `/problems/${error.code.toLowerCase().replaceAll('_', '-')}`, title: error.message, status, code: error.code });
+      return problem(c, {
+        type: `/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
+        title: error.message,
+        status,
+        code: error.code,
+      });
     }
     if (error instanceof HTTPException) {
       return problem(c, { type: 'about:blank', title: error.message || 'Request refused', status: error.status });

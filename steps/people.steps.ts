@@ -1,0 +1,26 @@
+import { Given, When } from '@cucumber/cucumber';
+import { CdcWorld } from '../support/cucumber/world';
+
+Given('{word} is registered', async function (this: CdcWorld, name: string) {
+  await this.register(name);
+});
+
+Given('{word} is registered, living at {string}', async function (this: CdcWorld, name: string, address: string) {
+  await this.register(name, { address });
+});
+
+When('{word} registers, living at {string}', async function (this: CdcWorld, name: string, address: string) {
+  await this.register(name, { address });
+});
+
+When('{word} moves to {string}', async function (this: CdcWorld, name: string, address: string) {
+  await this.change(name, { address });
+});
+
+When('{word} changes their name to {string}', async function (this: CdcWorld, name: string, newName: string) {
+  await this.change(name, { name: newName });
+});
+
+When('{word} changes their email address', async function (this: CdcWorld, name: string) {
+  await this.change(name, { email: CdcWorld.uniqueEmail(name) });
+});

@@ -1,0 +1,31 @@
+import { After, AfterAll, BeforeAll, Status } from '@cucumber/cucumber';
+import { environmentFromEnv } from '../stack/environments';
+import { freePorts } from '../stack/ports';
+import { startStack } from '../stack/start-stack';
+import { holdStack, releaseStack, runningStack } from './stack-holder';
+import type { CdcWorld } from './world';
+
+// The first run resolves jars with Maven (minutes on a slow network); later runs start in seconds.
+BeforeAll({ timeout: 15 * 60_000 }, async () => {
+  const stack = await startStack({
+    environment: environmentFromEnv(process.env),
+    ports: await freePorts(),
+    mailSink: 'inbox',
+    keepData: process.env.CDC_KEEP_DATA === '1',
+    log: (line) => console.log(line),
+  });
+  holdStack(stack);
+});
+
+AfterAll({ timeout: 2 * 60_000 }, async () => {
+  await releaseStack()?.stop();
+});
+
+/** A failed scenario carries the end of each service's log, which usually says why. */
+After(function (this: CdcWorld, { result }) {
+  if (result?.status !== Status.FAILED) return;
+  const { services } = runningStack().stack;
+  for (const service of [services.userdata, services.pushEmail]) {
+    this.attach(`${service.name} log (last lines):\n${service.tail(30)}`, 'text/plain');
+  }
+});
