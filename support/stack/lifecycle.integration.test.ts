@@ -80,6 +80,12 @@ describe('npm start', { timeout: 300_000 }, () => {
         ['Welcome, Eva'],
       );
 
+      // Every process of the stack names its run folder (the services in their title): what lets a later run clean
+      // up after a harness killed with SIGKILL.
+      const named = processesUsing(scratch).join('\n');
+      for (const part of ['mariadbd', 'kafka.Kafka', 'ConnectDistributed', 'userdata', 'push-email'])
+        assert.match(named, new RegExp(part));
+
       child.kill('SIGINT');
       assert.equal(await exited, 130, 'exits with the conventional code for SIGINT');
       await assertNothingLeft(ports, scratch);

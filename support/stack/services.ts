@@ -10,6 +10,8 @@ export interface ServiceSpec {
   /** Answers 200 once the service does its job. */
   readonly readyUrl: string;
   readonly logFile: string;
+  /** Named in the process title, so that `ps` (and the clean-up of an abandoned run) can tell whose service it is. */
+  readonly runFolder: string;
 }
 
 /**
@@ -20,7 +22,12 @@ export async function startService(spec: ServiceSpec): Promise<ManagedProcess> {
   const service = new ManagedProcess({
     name: spec.name,
     command: process.execPath,
-    args: ['--require', 'ts-node/register', join(root, 'src', spec.name, 'main.ts')],
+    args: [
+      `--title=${spec.name} ${spec.runFolder}`,
+      '--require',
+      'ts-node/register',
+      join(root, 'src', spec.name, 'main.ts'),
+    ],
     cwd: root,
     // The parent's environment is inherited (PATH, and NODE_V8_COVERAGE so coverage includes the services).
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...spec.env },

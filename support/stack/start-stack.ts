@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ComponentTiming, Environment, RunningInfrastructure } from '../environment';
+import { claimRunFolder, cleanAbandonedRuns, markKept } from '../lib/abandoned-runs';
 import type { ManagedProcess } from '../lib/processes';
 import { stopOnSignals, Teardown } from '../lib/teardown';
 import { Inbox } from '../mail/inbox';
@@ -16,6 +17,8 @@ import {
 } from './debezium-connector';
 import type { StackPorts } from './ports';
 import { startService } from './services';
+
+const runFolderPrefix = 'cdc-harness-';
 
 export interface StackOptions {
   readonly environment: Environment;
@@ -52,10 +55,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const log = options.log ?? ((line: string) => console.log(line));
   const teardown = new Teardown();
   const removeSignalHandlers = stopOnSignals(() => teardown.run(), log);
-  const runFolder = mkdtempSync(join(tmpdir(), 'cdc-harness-'));
+  for (const cleaned of cleanAbandonedRuns(tmpdir(), runFolderPrefix)) log(`Cleaned up an abandoned run: ${cleaned}`);
+  const runFolder = mkdtempSync(join(tmpdir(), runFolderPrefix));
+  claimRunFolder(runFolder);
   teardown.add('run folder', () => {
-    if (options.keepData) log(`Kept data and logs in ${runFolder}`);
-    else rmSync(runFolder, { recursive: true, force: true });
+    if (!options.keepData) return rmSync(runFolder, { recursive: true, force: true });
+    markKept(runFolder);
+    log(`Kept data and logs in ${runFolder}`);
   });
   const stop = async (): Promise<void> => {
     try {
@@ -123,6 +129,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         },
         readyUrl: `http://127.0.0.1:${ports.userdata}/health`,
         logFile: join(runFolder, 'userdata.log'),
+        runFolder,
       });
       teardown.add('userdata', () => service.stop());
       return service;
@@ -139,6 +146,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         },
         readyUrl: `http://127.0.0.1:${ports.pushEmail}/ready`,
         logFile: join(runFolder, 'push-email.log'),
+        runFolder,
       });
       teardown.add('push-email', () => service.stop());
       return service;
