@@ -15,7 +15,8 @@ const transporter = nodemailer.createTransport(config.smtp);
 const notify = new NotifyUserOfChange(new NodemailerEmailSender(transporter, config.mailFrom));
 const kafka = new Kafka({ clientId: 'push-email', brokers: config.kafka.brokers, logLevel: logLevel.WARN });
 const changes = new ChangeConsumer({
-  consumer: kafka.consumer({ groupId: config.kafka.groupId }),
+  // A stop waits for the fetch in flight; kafkajs's default 5 s long-poll would make every shutdown that long.
+  consumer: kafka.consumer({ groupId: config.kafka.groupId, maxWaitTimeInMs: 500 }),
   topic: config.kafka.topic,
   notify,
   logger,

@@ -87,7 +87,7 @@ async function copyDependencies(
   const collect = (line: string): void => {
     output.push(line);
     // Downloads are the slow part of a first run: show each one so the wait is visibly progressing.
-    const downloaded = /Downloaded from \S+: \S+\/([^/]+\.(?:jar|pom)) \(([^)]+)\)/.exec(line);
+    const downloaded = /Downloaded from \S+: \S+\/([^/]+\.jar) \(([^)]+)\)/.exec(line);
     if (downloaded) log(`  downloaded ${downloaded[1]} (${downloaded[2]})`);
   };
   createInterface({ input: child.stdout }).on('line', collect);

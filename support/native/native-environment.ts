@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { ComponentTiming, Environment, InfrastructurePlan, RunningInfrastructure } from '../environment';
+import type { Environment, InfrastructurePlan, RunningInfrastructure } from '../environment';
+import { Timings } from '../lib/timings';
 import { startConnect } from './connect';
 import { defaultJarCache, resolveJars } from './jars';
 import { startKafka } from './kafka';
@@ -16,13 +17,8 @@ export class NativeEnvironment implements Environment {
   constructor(private readonly jarCache: string = defaultJarCache()) {}
 
   async start(plan: InfrastructurePlan): Promise<RunningInfrastructure> {
-    const timings: ComponentTiming[] = [];
-    const timed = async <T>(component: string, work: () => Promise<T>): Promise<T> => {
-      const started = Date.now();
-      const result = await work();
-      timings.push({ component, ms: Date.now() - started });
-      return result;
-    };
+    const timings = new Timings();
+    const timed = timings.time.bind(timings);
 
     // The database needs no jars: it starts while Maven (or the cache) provides them and Kafka boots.
     const database = timed('MariaDB', async () => {
@@ -69,7 +65,7 @@ export class NativeEnvironment implements Environment {
       databaseForConnect: { host: db.value.host, port: db.value.port },
       kafka: { brokers: rest.value.kafka.brokers, bootstrapForConnect: rest.value.kafka.brokers.join(',') },
       connect: { url: rest.value.connect.url },
-      timings,
+      timings: timings.entries,
     };
   }
 }

@@ -127,7 +127,11 @@ export async function waitForTaskRunning(connectUrl: string): Promise<ConnectorS
  */
 export async function waitForInitialSnapshot(brokers: readonly string[], timeoutMs = 60_000): Promise<string> {
   const kafka = new Kafka({ clientId: 'harness-snapshot-watch', brokers: [...brokers], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `harness-snapshot-watch-${process.pid}-${Date.now()}` });
+  // disconnect() waits for the fetch in flight: a short long-poll keeps that from adding seconds to the start.
+  const consumer = kafka.consumer({
+    groupId: `harness-snapshot-watch-${process.pid}-${Date.now()}`,
+    maxWaitTimeInMs: 100,
+  });
   const seen: string[] = [];
   let outcome: string | undefined;
   try {

@@ -5,6 +5,7 @@ import type { ComponentTiming, Environment, RunningInfrastructure } from '../env
 import { claimRunFolder, cleanAbandonedRuns, markKept } from '../lib/abandoned-runs';
 import type { ManagedProcess } from '../lib/processes';
 import { stopOnSignals, Teardown } from '../lib/teardown';
+import { Timings } from '../lib/timings';
 import { Inbox } from '../mail/inbox';
 import { startMailDev } from '../mail/maildev';
 import {
@@ -71,13 +72,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
   };
 
-  const timings: ComponentTiming[] = [];
-  const timed = async <T>(component: string, work: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    const result = await work();
-    timings.push({ component, ms: Date.now() - started });
-    return result;
-  };
+  const timings = new Timings();
+  const timed = timings.time.bind(timings);
   const { ports } = options;
   const started = Date.now();
   try {
@@ -97,7 +93,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       log,
       onStarted: (name, stopComponent) => teardown.add(name, stopComponent),
     });
-    timings.push(...infrastructure.timings);
+    timings.entries.push(...infrastructure.timings);
     const { database, kafka, connect } = infrastructure;
 
     const connector = timed('connector', async () => {
@@ -152,7 +148,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       return service;
     });
     const [, userdataService, pushEmailService] = await settleAll([connector, userdata, pushEmail]);
-    log(readyLine(Date.now() - started, timings));
+    log(readyLine(Date.now() - started, timings.entries));
     return {
       infrastructure,
       ports,
@@ -163,7 +159,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       mailUiUrl,
       services: { userdata: userdataService, pushEmail: pushEmailService },
       runFolder,
-      timings,
+      timings: timings.entries,
       stop,
     };
   } catch (error) {
