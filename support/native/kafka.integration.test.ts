@@ -1,41 +1,23 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually } from '../lib/eventually';
-import { freePort } from '../lib/ports';
-import type { ManagedProcess } from '../lib/processes';
-import { defaultJarCache, resolveJars } from './jars';
-import { startKafka } from './kafka';
+import { startTestKafka } from './test-kafka';
 
 /**
  * kafkajs 2.2.4 predates Kafka 4, which removed old protocol versions (KIP-896). These are the calls the project
  * makes with it, against the real broker the harness runs.
  */
 describe('kafkajs against the harness Kafka broker', { timeout: 180_000 }, () => {
-  let folder: string;
-  let kafka: ManagedProcess | undefined;
+  let kafka: Awaited<ReturnType<typeof startTestKafka>> | undefined;
   let client: Kafka;
 
   before(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'cdc-kafka-test-'));
-    const jars = await resolveJars(defaultJarCache(), (line) => console.log(line));
-    const started = await startKafka({
-      folder,
-      kafkaLibs: jars.kafkaLibs,
-      port: await freePort(),
-      controllerPort: await freePort(),
-    });
-    kafka = started.process;
-    client = new Kafka({ clientId: 'kafkajs-compatibility', brokers: started.brokers, logLevel: logLevel.NOTHING });
+    kafka = await startTestKafka();
+    client = new Kafka({ clientId: 'kafkajs-compatibility', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
   });
 
-  after(async () => {
-    await kafka?.stop();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  after(() => kafka?.stop());
 
   it('creates topics, produces with keys, and consumes in a group with manual commits', async () => {
     const admin = client.admin();

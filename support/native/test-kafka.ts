@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../lib/ports';
+import { defaultJarCache, resolveJars } from './jars';
+import { startKafka } from './kafka';
+
+/** A Kafka broker of the harness for one integration test file: started in `before`, stopped in `after`. */
+export async function startTestKafka(): Promise<{ brokers: string[]; stop: () => Promise<void> }> {
+  const folder = mkdtempSync(join(tmpdir(), 'cdc-kafka-test-'));
+  try {
+    const jars = await resolveJars(defaultJarCache(), (line) => console.log(line));
+    const started = await startKafka({
+      folder,
+      kafkaLibs: jars.kafkaLibs,
+      port: await freePort(),
+      controllerPort: await freePort(),
+    });
+    return {
+      brokers: started.brokers,
+      stop: async () => {
+        await started.process.stop();
+        rmSync(folder, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
