@@ -18,6 +18,8 @@ export interface DatabaseEndpoint {
   readonly host: string;
   readonly port: number;
   readonly name: string;
+  /** May change the schema of the database: runs userdata's migrations. */
+  readonly migrator: Credentials;
   readonly userdata: Credentials;
   readonly debezium: Credentials;
 }

@@ -19,7 +19,7 @@ describe('the harness MariaDB', { timeout: 60_000 }, () => {
     const started = await startMariaDb({
       folder,
       port: await freePort(),
-      password: { userdata: 'u-pass', debezium: 'd-pass' },
+      password: { migrator: 'm-pass', userdata: 'u-pass', debezium: 'd-pass' },
     });
     server = started.process;
     database = started.database;

@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { loadMigrations, migrate } from '../../src/userdata/data-sources/mysql-migrator';
 import type { DatabaseEndpoint } from '../environment';
 import { eventually } from '../lib/eventually';
 import { ManagedProcess } from '../lib/processes';
 import { versions } from '../versions';
 
 const run = promisify(execFile);
-
-export const migrationsFolder = join(__dirname, '..', '..', 'src', 'userdata', 'data-sources', 'migrations');
 
 /** Where Debian and most distributions put the server binaries, which are often not on a user's PATH. */
 const binaryFolders = ['', '/usr/sbin/', '/usr/local/sbin/', '/usr/local/mysql/bin/', '/usr/local/bin/'];
@@ -35,7 +34,7 @@ async function findBinary(name: string): Promise<string> {
 export interface MariaDbOptions {
   readonly folder: string;
   readonly port: number;
-  readonly password: { readonly userdata: string; readonly debezium: string };
+  readonly password: { readonly migrator: string; readonly userdata: string; readonly debezium: string };
 }
 
 /**
@@ -100,12 +99,14 @@ export async function startMariaDb(
   } finally {
     await admin.end();
   }
+  await applyMigrations(options);
   return {
     process,
     database: {
       host: '127.0.0.1',
       port: options.port,
       name: 'clients',
+      migrator: { user: 'userdata_migrator', password: options.password.migrator },
       userdata: { user: 'userdata', password: options.password.userdata },
       debezium: { user: 'debezium', password: options.password.debezium },
     },
@@ -126,18 +127,33 @@ async function mysqlCompatibleVersion(server: string): Promise<string> {
 
 async function provision(admin: mysql.Connection, options: MariaDbOptions): Promise<void> {
   await admin.query('CREATE DATABASE IF NOT EXISTS clients CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
-  for (const file of readdirSync(migrationsFolder)
-    .filter((name) => name.endsWith('.sql'))
-    .sort()) {
-    await admin.query(`USE clients; ${readFileSync(join(migrationsFolder, file), 'utf8')}`);
-  }
-  // Each client gets what it needs and no more: the service reads and writes rows; Debezium reads the binlog and
-  // snapshots (RELOAD for the snapshot's flush, SHOW DATABASES to find the captured one).
+  // Each client gets what it needs and no more: the migrator changes the schema of `clients`; the service reads and
+  // writes rows; Debezium reads the binlog and snapshots (RELOAD for the snapshot's flush, SHOW DATABASES to find
+  // the captured one).
   await admin.query(
-    `CREATE OR REPLACE USER 'userdata'@'127.0.0.1' IDENTIFIED BY ?;
+    `CREATE OR REPLACE USER 'userdata_migrator'@'127.0.0.1' IDENTIFIED BY ?;
+     GRANT CREATE, ALTER, INDEX, DROP, REFERENCES, SELECT, INSERT, UPDATE, DELETE ON clients.* TO 'userdata_migrator'@'127.0.0.1';
+     CREATE OR REPLACE USER 'userdata'@'127.0.0.1' IDENTIFIED BY ?;
      GRANT SELECT, INSERT, UPDATE, DELETE ON clients.* TO 'userdata'@'127.0.0.1';
      CREATE OR REPLACE USER 'debezium'@'127.0.0.1' IDENTIFIED BY ?;
      GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'debezium'@'127.0.0.1';`,
-    [options.password.userdata, options.password.debezium],
+    [options.password.migrator, options.password.userdata, options.password.debezium],
   );
+}
+
+/** The schema comes from userdata's own migrations, applied the way `npm run migrate` does, as the migrator user. */
+async function applyMigrations(options: MariaDbOptions): Promise<void> {
+  const connection = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: options.port,
+    database: 'clients',
+    user: 'userdata_migrator',
+    password: options.password.migrator,
+    multipleStatements: true,
+  });
+  try {
+    await migrate(connection, loadMigrations());
+  } finally {
+    await connection.end();
+  }
 }

@@ -25,7 +25,7 @@ export class NativeEnvironment implements Environment {
       const started = await startMariaDb({
         folder: join(plan.runFolder, 'mariadb'),
         port: plan.ports.database,
-        password: { userdata: secret(), debezium: secret() },
+        password: { migrator: secret(), userdata: secret(), debezium: secret() },
       });
       plan.onStarted('MariaDB', () => started.process.stop());
       return started.database;
