@@ -1,3 +1,5 @@
+import type { DebeziumConnectorKind } from './versions';
+
 /**
  * The contract every environment fulfils (native processes here; containers on hosts with Docker): start the
  * database, Kafka and Kafka Connect with the Debezium plugin, tell where they are, and stop them all. What runs on
@@ -43,7 +45,8 @@ export interface RunningInfrastructure {
   /** Where the database is as seen from Kafka Connect (the same as `database` natively; a network alias in containers). */
   readonly databaseForConnect: { readonly host: string; readonly port: number };
   readonly kafka: { readonly brokers: readonly string[]; readonly bootstrapForConnect: string };
-  readonly connect: { readonly url: string };
+  /** Kafka Connect's REST API, and which Debezium connector its plugin path holds for this database. */
+  readonly connect: { readonly url: string; readonly connector: DebeziumConnectorKind };
   readonly timings: readonly ComponentTiming[];
 }
 

@@ -4,24 +4,37 @@
  */
 export const versions = {
   kafka: '4.3.1',
-  debezium: '3.6.1.Final',
-  /**
-   * Which Debezium binlog connector runs against the database. The MariaDB connector is the natural choice for
-   * MariaDB, but `io.debezium:debezium-connector-mariadb` is not served by the Maven repository this project can
-   * reach; the MySQL connector is, and reads MariaDB's binlog once MariaDB reports a MySQL-compatible version (see
-   * support/native/mariadb.ts). Both names stay here so switching is one line where the artifact is available.
-   */
-  debeziumConnector: 'mysql' as DebeziumConnectorKind,
   slf4j: '2.0.17',
   mavenDependencyPlugin: '3.8.1',
 } as const;
 
 export type DebeziumConnectorKind = 'mysql' | 'mariadb';
 
-export const debeziumConnectors: Record<DebeziumConnectorKind, { artifactId: string; connectorClass: string }> = {
-  mysql: { artifactId: 'debezium-connector-mysql', connectorClass: 'io.debezium.connector.mysql.MySqlConnector' },
+export interface DebeziumConnector {
+  readonly artifactId: string;
+  readonly version: string;
+  readonly connectorClass: string;
+  /** `database.ssl.mode` off: the two connectors spell it differently. */
+  readonly sslModeDisabled: string;
+}
+
+/**
+ * The Debezium binlog connectors: MariaDB's for MariaDB (the native environment), MySQL's for MySQL 8.4 (containers,
+ * k8s). The MariaDB connector's newest release that the Maven repository reachable here serves with all its
+ * dependencies is 3.5.0.Final (3.6.x is not served); the MySQL connector is at 3.6.1.Final. Each connector's plugin
+ * folder holds its own Debezium jars, so the two versions never meet on one classpath.
+ */
+export const debeziumConnectors: Record<DebeziumConnectorKind, DebeziumConnector> = {
   mariadb: {
     artifactId: 'debezium-connector-mariadb',
+    version: '3.5.0.Final',
     connectorClass: 'io.debezium.connector.mariadb.MariaDbConnector',
+    sslModeDisabled: 'disable',
+  },
+  mysql: {
+    artifactId: 'debezium-connector-mysql',
+    version: '3.6.1.Final',
+    connectorClass: 'io.debezium.connector.mysql.MySqlConnector',
+    sslModeDisabled: 'disabled',
   },
 };

@@ -2,13 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, GiveUp } from '../lib/eventually';
 import { ManagedProcess } from '../lib/processes';
-import { debeziumConnectors, versions } from '../versions';
+import { type DebeziumConnectorKind, debeziumConnectors } from '../versions';
 import { javaCommand, jvmOptions, properties } from './java';
 
 export interface ConnectOptions {
   readonly folder: string;
   readonly kafkaLibs: string;
   readonly pluginPath: string;
+  /** The connector the plugin path holds: start-up fails at once, naming it, if the worker cannot load it. */
+  readonly connector: DebeziumConnectorKind;
   readonly bootstrapServers: string;
   readonly port: number;
 }
@@ -67,12 +69,11 @@ export async function startConnect(options: ConnectOptions): Promise<{ process: 
     },
     { awaiting: `Kafka Connect's ${url}/health to answer 200`, timeoutMs: 90_000, intervalMs: 200 },
   );
-  await assertPluginInstalled(url);
+  await assertPluginInstalled(url, debeziumConnectors[options.connector].connectorClass);
   return { process, url };
 }
 
-async function assertPluginInstalled(url: string): Promise<void> {
-  const expected = debeziumConnectors[versions.debeziumConnector].connectorClass;
+async function assertPluginInstalled(url: string, expected: string): Promise<void> {
   const plugins = (await (await fetch(`${url}/connector-plugins`)).json()) as { class: string; version: string }[];
   if (!plugins.some((plugin) => plugin.class === expected)) {
     throw new GiveUp(

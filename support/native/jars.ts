@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { debeziumConnectors, versions } from '../versions';
+import { type DebeziumConnectorKind, debeziumConnectors, versions } from '../versions';
 
 export interface StackJars {
   /** Folder of the broker's and the Connect worker's jars: the JVM classpath is `<folder>/*`. */
@@ -23,14 +23,18 @@ export function defaultJarCache(): string {
  * Resolves the Kafka broker, the Connect runtime and the Debezium connector from Maven into a cache folder keyed by
  * the versions and the POMs, so a second run (or another clone) reuses it without starting Maven.
  */
-export async function resolveJars(cacheRoot: string, log: (line: string) => void): Promise<StackJars> {
-  const connector = debeziumConnectors[versions.debeziumConnector];
-  const folder = join(cacheRoot, `jars-${cacheKey()}`);
+export async function resolveJars(
+  cacheRoot: string,
+  kind: DebeziumConnectorKind,
+  log: (line: string) => void,
+): Promise<StackJars> {
+  const connector = debeziumConnectors[kind];
+  const folder = join(cacheRoot, `jars-${cacheKey(kind)}`);
   const jars: StackJars = { kafkaLibs: join(folder, 'kafka-libs'), pluginPath: join(folder, 'plugins') };
   if (existsSync(join(folder, '.complete'))) return jars;
 
   log(
-    `Resolving Kafka ${versions.kafka} and Debezium ${versions.debezium} with Maven into ${folder} (first run only)…`,
+    `Resolving Kafka ${versions.kafka} and Debezium ${connector.artifactId} ${connector.version} with Maven into ${folder} (first run only)…`,
   );
   const staging = `${folder}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
@@ -41,7 +45,7 @@ export async function resolveJars(cacheRoot: string, log: (line: string) => void
       `-Dslf4j.version=${versions.slf4j}`,
     ]);
     await copyDependencies('debezium.pom.xml', join(staging, 'plugins', connector.artifactId), log, [
-      `-Ddebezium.version=${versions.debezium}`,
+      `-Ddebezium.version=${connector.version}`,
       `-Ddebezium.connector=${connector.artifactId}`,
       // The worker provides Kafka's API and SLF4J: copies inside the plugin would shadow them.
       '-DexcludeGroupIds=org.apache.kafka,org.slf4j',
@@ -60,11 +64,12 @@ export async function resolveJars(cacheRoot: string, log: (line: string) => void
   return jars;
 }
 
-function cacheKey(): string {
+function cacheKey(kind: DebeziumConnectorKind): string {
+  const connector = debeziumConnectors[kind];
   const hash = createHash('sha256');
-  hash.update(JSON.stringify(versions));
+  hash.update(JSON.stringify([versions, connector]));
   for (const pom of ['kafka.pom.xml', 'debezium.pom.xml']) hash.update(readFileSync(join(pomFolder, pom)));
-  return `kafka-${versions.kafka}-debezium-${versions.debezium}-${hash.digest('hex').slice(0, 10)}`;
+  return `kafka-${versions.kafka}-${kind}-${connector.version}-${hash.digest('hex').slice(0, 10)}`;
 }
 
 async function copyDependencies(

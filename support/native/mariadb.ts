@@ -7,7 +7,6 @@ import { loadMigrations, migrate } from '../../src/userdata/data-sources/mysql-m
 import type { DatabaseEndpoint } from '../environment';
 import { eventually } from '../lib/eventually';
 import { ManagedProcess } from '../lib/processes';
-import { versions } from '../versions';
 
 const run = promisify(execFile);
 
@@ -79,7 +78,6 @@ export async function startMariaDb(
     '--default-time-zone=+00:00',
     '--innodb-buffer-pool-size=64M',
   ];
-  if (versions.debeziumConnector === 'mysql') args.push(`--version=${await mysqlCompatibleVersion(server)}`);
   const process = new ManagedProcess({
     name: 'MariaDB',
     command: server,
@@ -111,18 +109,6 @@ export async function startMariaDb(
       debezium: { user: 'debezium', password: options.password.debezium },
     },
   };
-}
-
-/**
- * The Debezium MySQL connector asks `SHOW BINARY LOG STATUS` (MySQL ≥ 8.4 syntax) and, when that fails, falls back to
- * `SHOW MASTER STATUS` only for a server whose version reads below 8.4. MariaDB 10.11 has only the second form and
- * reports 10.11, so it is started reporting 5.7.19 followed by its real version. Below 5.7.20 mysql-connector-j also
- * keeps to `tx_isolation`, the variable MariaDB 10.11 has (it lacks `transaction_isolation`).
- */
-async function mysqlCompatibleVersion(server: string): Promise<string> {
-  const { stdout } = await run(server, ['--version']);
-  const real = /Ver\s+(\S+)/.exec(stdout)?.[1] ?? 'MariaDB';
-  return `5.7.19-${real}`;
 }
 
 async function provision(admin: mysql.Connection, options: MariaDbOptions): Promise<void> {

@@ -2,10 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Environment, InfrastructurePlan, RunningInfrastructure } from '../environment';
 import { Timings } from '../lib/timings';
+import type { DebeziumConnectorKind } from '../versions';
 import { startConnect } from './connect';
 import { defaultJarCache, resolveJars } from './jars';
 import { startKafka } from './kafka';
 import { startMariaDb } from './mariadb';
+
+/** MariaDB's own Debezium connector: the 3.6 MySQL one fails on MariaDB's binlog status syntax. */
+export const nativeConnector: DebeziumConnectorKind = 'mariadb';
 
 /**
  * The embedded default: real MariaDB, Kafka and Kafka Connect (with the real Debezium connector) as local processes
@@ -13,6 +17,7 @@ import { startMariaDb } from './mariadb';
  */
 export class NativeEnvironment implements Environment {
   readonly name = 'native';
+  private readonly connector = nativeConnector;
 
   constructor(private readonly jarCache: string = defaultJarCache()) {}
 
@@ -31,7 +36,7 @@ export class NativeEnvironment implements Environment {
       return started.database;
     });
     const kafkaAndConnect = (async () => {
-      const jars = await timed('jars', () => resolveJars(this.jarCache, plan.log));
+      const jars = await timed('jars', () => resolveJars(this.jarCache, this.connector, plan.log));
       const kafka = await timed('Kafka', async () => {
         const started = await startKafka({
           folder: join(plan.runFolder, 'kafka'),
@@ -47,6 +52,7 @@ export class NativeEnvironment implements Environment {
           folder: join(plan.runFolder, 'connect'),
           kafkaLibs: jars.kafkaLibs,
           pluginPath: jars.pluginPath,
+          connector: this.connector,
           bootstrapServers: kafka.brokers.join(','),
           port: plan.ports.connect,
         });
@@ -64,7 +70,7 @@ export class NativeEnvironment implements Environment {
       database: db.value,
       databaseForConnect: { host: db.value.host, port: db.value.port },
       kafka: { brokers: rest.value.kafka.brokers, bootstrapForConnect: rest.value.kafka.brokers.join(',') },
-      connect: { url: rest.value.connect.url },
+      connect: { url: rest.value.connect.url, connector: this.connector },
       timings: timings.entries,
     };
   }

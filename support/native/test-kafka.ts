@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { freePort } from '../lib/ports';
 import { defaultJarCache, resolveJars } from './jars';
 import { startKafka } from './kafka';
+import { nativeConnector } from './native-environment';
 
 /** A Kafka broker of the harness for one integration test file: started in `before`, stopped in `after`. */
 export async function startTestKafka(): Promise<{ brokers: string[]; stop: () => Promise<void> }> {
   const folder = mkdtempSync(join(tmpdir(), 'cdc-kafka-test-'));
   try {
-    const jars = await resolveJars(defaultJarCache(), (line) => console.log(line));
+    const jars = await resolveJars(defaultJarCache(), nativeConnector, (line) => console.log(line));
     const started = await startKafka({
       folder,
       kafkaLibs: jars.kafkaLibs,

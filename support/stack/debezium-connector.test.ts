@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { changeTopic, connectorConfig } from './debezium-connector';
 
 const config = connectorConfig({
+  connector: 'mariadb',
   databaseHost: 'db',
   databasePort: 3306,
   user: 'debezium',
@@ -27,6 +28,7 @@ describe('connectorConfig', () => {
   it('polls with low latency unless told otherwise', () => {
     assert.ok(Number(config['poll.interval.ms']) <= 50);
     const slow = connectorConfig({
+      connector: 'mariadb',
       databaseHost: 'db',
       databasePort: 3306,
       user: 'u',
@@ -47,5 +49,20 @@ describe('connectorConfig', () => {
     }
     assert.ok(config['topic.prefix']);
     assert.ok(config['schema.history.internal.kafka.topic']);
+  });
+
+  it('names the connector class and the ssl mode in the spelling of each connector', () => {
+    assert.equal(config['connector.class'], 'io.debezium.connector.mariadb.MariaDbConnector');
+    assert.equal(config['database.ssl.mode'], 'disable');
+    const mysql = connectorConfig({
+      connector: 'mysql',
+      databaseHost: 'db',
+      databasePort: 3306,
+      user: 'u',
+      password: 'p',
+      kafkaBootstrap: 'k:9092',
+    });
+    assert.equal(mysql['connector.class'], 'io.debezium.connector.mysql.MySqlConnector');
+    assert.equal(mysql['database.ssl.mode'], 'disabled');
   });
 });

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually, GiveUp } from '../lib/eventually';
-import { debeziumConnectors, versions } from '../versions';
+import { type DebeziumConnectorKind, debeziumConnectors } from '../versions';
 
 export const connectorName = 'userdata-cdc';
 /** Where change events of `clients.users` land, for push-email and anyone else who cares. */
@@ -9,6 +9,7 @@ const topicPrefix = 'userdata';
 export const notificationTopic = `${topicPrefix}.notifications`;
 
 export interface ConnectorSettings {
+  readonly connector: DebeziumConnectorKind;
   readonly databaseHost: string;
   readonly databasePort: number;
   readonly user: string;
@@ -23,14 +24,15 @@ export interface ConnectorSettings {
  * `clients.users`, route its events to `cdc.info-user`, report the snapshot's end as a notification.
  */
 export function connectorConfig(settings: ConnectorSettings): Record<string, string> {
+  const connector = debeziumConnectors[settings.connector];
   return {
-    'connector.class': debeziumConnectors[versions.debeziumConnector].connectorClass,
+    'connector.class': connector.connectorClass,
     'tasks.max': '1',
     'database.hostname': settings.databaseHost,
     'database.port': String(settings.databasePort),
     'database.user': settings.user,
     'database.password': settings.password,
-    'database.ssl.mode': 'disabled',
+    'database.ssl.mode': connector.sslModeDisabled,
     // Any id no other replica of this server uses.
     'database.server.id': '184054',
     'topic.prefix': topicPrefix,

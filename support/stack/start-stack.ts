@@ -101,6 +101,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       await registerConnector(
         connect.url,
         connectorConfig({
+          connector: connect.connector,
           databaseHost: infrastructure.databaseForConnect.host,
           databasePort: infrastructure.databaseForConnect.port,
           user: database.debezium.user,
