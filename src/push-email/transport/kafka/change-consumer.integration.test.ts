@@ -25,7 +25,7 @@ class CountingEmailSender implements EmailSender {
   }
 }
 
-const updateEvent = readFileSync(join(__dirname, 'fixtures', 'update.json'), 'utf8');
+const updateEvent = readFileSync(join(__dirname, 'fixtures', 'mariadb-update.json'), 'utf8');
 
 describe('ChangeConsumer with a real broker and a real SMTP server', { timeout: 120_000 }, () => {
   let kafka: Awaited<ReturnType<typeof startTestKafka>> | undefined;
