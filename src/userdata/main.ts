@@ -4,7 +4,9 @@ import { createLogger } from '../shared/logger';
 import { loadConfig } from './config';
 import { MySqlUserRepository } from './data-sources/mysql-user.repository';
 import { CreateUser } from './interactors/create-user.interactor';
+import { DeleteUser } from './interactors/delete-user.interactor';
 import { GetUser } from './interactors/get-user.interactor';
+import { ListUsers } from './interactors/list-users.interactor';
 import { UpdateUser } from './interactors/update-user.interactor';
 import { createApp } from './transport/http/app';
 
@@ -16,7 +18,12 @@ const users = new MySqlUserRepository(pool);
 const app = createApp({
   createUser: new CreateUser(users),
   getUser: new GetUser(users),
+  listUsers: new ListUsers(users),
   updateUser: new UpdateUser(users),
+  deleteUser: new DeleteUser(users),
+  checkDatabase: async () => {
+    await pool.query('SELECT 1');
+  },
   logger,
 });
 
@@ -24,14 +31,24 @@ const server = serve({ fetch: app.fetch, hostname: config.http.host, port: confi
   logger.info({ port: info.port }, `userdata listening on http://${config.http.host}:${info.port}`),
 );
 
+/** Requests in flight get this long to finish after SIGTERM; then the process exits anyway. */
+const shutdownGraceMs = 10_000;
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
+    setTimeout(() => {
+      logger.warn('requests still in flight after the grace period: exiting anyway');
+      process.exit(1);
+    }, shutdownGraceMs).unref();
+    // close() stops accepting, and (Node ≥ 19) closes idle keep-alive connections; busy ones end after their response.
     server.close(() => {
-      pool.end().finally(() => process.exit(0));
+      pool.end().finally(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
     });
   });
 }

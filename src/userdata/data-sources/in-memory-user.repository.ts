@@ -1,5 +1,14 @@
 import { EmailAlreadyInUse } from '../entities/errors';
-import type { NewUser, User, UserChanges } from '../entities/user';
+import {
+  assertExpectedVersion,
+  type ExpectedVersions,
+  fieldsChangedBy,
+  type NewUser,
+  type PageRequest,
+  type User,
+  type UserChanges,
+  type UserPage,
+} from '../entities/user';
 import type { UserRepository } from '../repositories/user-repository';
 
 /** For unit tests of interactors and HTTP routes: behaves as the MySQL repository does, in memory. */
@@ -12,7 +21,7 @@ export class InMemoryUserRepository implements UserRepository {
   async create(user: NewUser): Promise<User> {
     this.assertEmailFree(user.email);
     const now = this.now();
-    const created: User = { ...user, id: this.nextId++, createdAt: now, updatedAt: now };
+    const created: User = { ...pick(user), id: this.nextId++, version: 1, createdAt: now, updatedAt: now };
     this.users.set(created.id, created);
     return created;
   }
@@ -21,15 +30,39 @@ export class InMemoryUserRepository implements UserRepository {
     return this.users.get(id);
   }
 
-  async update(id: number, changes: UserChanges): Promise<User | undefined> {
+  async list({ afterId = 0, limit }: PageRequest): Promise<UserPage> {
+    const after = [...this.users.values()].filter((user) => user.id > afterId).sort((a, b) => a.id - b.id);
+    const users = after.slice(0, limit);
+    return { users, nextAfterId: after.length > limit ? users.at(-1)?.id : undefined };
+  }
+
+  async update(id: number, changes: UserChanges, expected: ExpectedVersions): Promise<User | undefined> {
     const user = this.users.get(id);
     if (!user) return undefined;
-    if (changes.email !== undefined) this.assertEmailFree(changes.email, id);
-    const updated = { ...user, ...definedOnly(changes) };
-    const changed = (['name', 'email', 'address'] as const).some((field) => updated[field] !== user[field]);
-    const stored = changed ? { ...updated, updatedAt: this.now() } : user;
-    this.users.set(id, stored);
-    return stored;
+    assertExpectedVersion(user, expected);
+    const fields = fieldsChangedBy(user, changes);
+    if (fields.length === 0) return user;
+    if (fields.includes('email')) this.assertEmailFree(changes.email ?? '', id);
+    const updated: User = {
+      ...user,
+      ...Object.fromEntries(fields.map((field) => [field, changes[field]])),
+      version: user.version + 1,
+      updatedAt: this.now(),
+    };
+    this.users.set(id, updated);
+    return updated;
+  }
+
+  async delete(id: number, expected: ExpectedVersions): Promise<boolean> {
+    const user = this.users.get(id);
+    if (!user) return false;
+    assertExpectedVersion(user, expected);
+    return this.users.delete(id);
+  }
+
+  /** Everything stored, for tests that assert nothing was written. */
+  snapshot(): readonly User[] {
+    return [...this.users.values()];
   }
 
   private assertEmailFree(email: string, exceptId?: number): void {
@@ -39,6 +72,6 @@ export class InMemoryUserRepository implements UserRepository {
   }
 }
 
-function definedOnly(changes: UserChanges): UserChanges {
-  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+function pick(user: NewUser): NewUser {
+  return { name: user.name, email: user.email, address: user.address };
 }

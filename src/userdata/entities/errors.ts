@@ -16,3 +16,14 @@ export class EmailAlreadyInUse extends DomainError {
     super(`Another user already has the email address ${email}`);
   }
 }
+
+/** The change was based on a version of the user that is no longer the current one: nothing was changed. */
+export class StaleVersion extends DomainError {
+  readonly code = 'STALE_VERSION';
+  constructor(
+    readonly userId: number,
+    readonly currentVersion: number,
+  ) {
+    super(`User ${userId} changed meanwhile (now at version ${currentVersion}): read it again, then retry`);
+  }
+}
