@@ -14,6 +14,10 @@ import { createApp } from './transport/http/app';
 const config = loadConfig(process.env);
 const logger = createLogger('userdata', config.logLevel);
 const pool = mysql.createPool({ ...config.database, timezone: 'Z' });
+// TIMESTAMP columns are read in the session's time zone: make it UTC, as the driver's `timezone: 'Z'` assumes.
+pool.on('connection', (connection) => {
+  connection.query("SET time_zone = '+00:00'");
+});
 const users = new MySqlUserRepository(pool);
 const app = createApp({
   createUser: new CreateUser(users),

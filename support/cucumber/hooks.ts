@@ -14,11 +14,16 @@ BeforeAll({ timeout: 15 * 60_000 }, async () => {
     keepData: process.env.CDC_KEEP_DATA === '1',
     log: (line) => console.log(line),
   });
-  holdStack(stack);
+  try {
+    await holdStack(stack);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
 });
 
 AfterAll({ timeout: 2 * 60_000 }, async () => {
-  await releaseStack()?.stop();
+  await (await releaseStack())?.stop();
 });
 
 /** A failed scenario carries the end of each service's log, which usually says why. */

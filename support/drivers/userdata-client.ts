@@ -4,6 +4,7 @@ export interface UserResource {
   readonly name: string;
   readonly email: string;
   readonly address: string;
+  readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -17,7 +18,16 @@ export interface UserDetails {
 export interface ApiResponse {
   readonly status: number;
   readonly contentType: string;
+  readonly headers: Headers;
   readonly body: unknown;
+}
+
+/** An RFC 9457 problem document as userdata writes it. */
+export interface ProblemDocument {
+  readonly status: number;
+  readonly title: string;
+  readonly code?: string;
+  readonly errors?: readonly { readonly field: string; readonly message: string }[];
 }
 
 /** Drives the userdata REST API over real HTTP, as any client would. */
@@ -32,21 +42,47 @@ export class UserdataClient {
     return this.expectOk(await this.request('PATCH', `/users/${id}`, changes), `change user ${id}`);
   }
 
+  async delete(id: number): Promise<void> {
+    const response = await this.request('DELETE', `/users/${id}`);
+    if (response.status !== 204)
+      throw new Error(`Could not delete user ${id}: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+
   async get(id: number): Promise<UserResource> {
     return this.expectOk(await this.request('GET', `/users/${id}`), `read user ${id}`);
   }
 
-  async request(method: string, path: string, body?: unknown): Promise<ApiResponse> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse> {
+    return this.send(
+      method,
+      path,
+      {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body === undefined ? undefined : JSON.stringify(body),
+    );
+  }
+
+  /** A request exactly as given: for the specs that send what a well-behaved client never would. */
+  async send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<ApiResponse> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headers,
+      ...(body === undefined ? {} : { body }),
     });
     const text = await response.text();
+    const contentType = response.headers.get('content-type') ?? '';
     return {
       status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
-      body: text ? JSON.parse(text) : undefined,
+      contentType,
+      headers: response.headers,
+      body: text && contentType.includes('json') ? JSON.parse(text) : text,
     };
   }
 

@@ -20,6 +20,7 @@ import type { StackPorts } from './ports';
 import { startService } from './services';
 
 const runFolderPrefix = 'cdc-harness-';
+const pushEmailGroupId = 'push-email';
 
 export interface StackOptions {
   readonly environment: Environment;
@@ -38,6 +39,8 @@ export interface RunningStack {
   readonly userdataUrl: string;
   readonly connectorStatusUrl: string;
   readonly changeTopic: string;
+  /** push-email's consumer group: how far it has got is how far emails have been sent. */
+  readonly pushEmailGroupId: string;
   readonly inbox: Inbox | undefined;
   readonly mailUiUrl: string | undefined;
   readonly services: { readonly userdata: ManagedProcess; readonly pushEmail: ManagedProcess };
@@ -138,6 +141,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           PUSH_EMAIL_PORT: String(ports.pushEmail),
           KAFKA_BROKERS: kafka.brokers.join(','),
           KAFKA_TOPIC: changeTopic,
+          KAFKA_GROUP_ID: pushEmailGroupId,
           SMTP_HOST: '127.0.0.1',
           SMTP_PORT: String(ports.smtp),
         },
@@ -156,6 +160,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       userdataUrl: `http://127.0.0.1:${ports.userdata}`,
       connectorStatusUrl: `${connect.url}/connectors/userdata-cdc/status`,
       changeTopic,
+      pushEmailGroupId,
       inbox,
       mailUiUrl,
       services: { userdata: userdataService, pushEmail: pushEmailService },

@@ -143,6 +143,11 @@ const requireJsonBody: MiddlewareHandler = async (c, next) => {
   ]);
 };
 
+/**
+ * The rest of the oversized body is never read, so the connection cannot carry another request: `Connection: close`
+ * tells the client so, rather than letting it send its next request into a socket the server is closing.
+ */
 function tooLarge(c: Context): Response {
+  c.header('connection', 'close');
   return invalidRequest(c, 413, 'body', [{ field: '(body)', message: `must be at most ${maxBodyBytes} bytes` }]);
 }

@@ -1,0 +1,104 @@
+import { type Admin, type Consumer, Kafka, logLevel } from 'kafkajs';
+import { eventually } from '../lib/eventually';
+
+/** A record of the change topic as the specs see it: its place in the topic, its key and its parsed value. */
+export interface CapturedRecord {
+  readonly partition: number;
+  readonly offset: number;
+  readonly userId: number | undefined;
+  /** Debezium's envelope; null for the tombstone that follows a delete. */
+  readonly value: { op: string; before: Row | null; after: Row | null } | null;
+}
+interface Row {
+  readonly id: number;
+  readonly email: string;
+}
+
+/**
+ * Reads the change topic from its beginning for the whole run, so that a spec can say what was, or was not,
+ * captured; and asks Kafka how far a consumer group (push-email) has got.
+ */
+export class ChangeFeed {
+  private readonly records: CapturedRecord[] = [];
+
+  private constructor(
+    private readonly topic: string,
+    private readonly consumer: Consumer,
+    private readonly admin: Admin,
+  ) {}
+
+  static async start(brokers: readonly string[], topic: string): Promise<ChangeFeed> {
+    const kafka = new Kafka({ clientId: 'spec-change-feed', brokers: [...brokers], logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `spec-change-feed-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 50 });
+    const admin = kafka.admin();
+    const feed = new ChangeFeed(topic, consumer, admin);
+    await Promise.all([consumer.connect(), admin.connect()]);
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const key = message.key ? (JSON.parse(message.key.toString()) as { id?: number }) : undefined;
+        feed.records.push({
+          partition,
+          offset: Number(message.offset),
+          userId: key?.id,
+          value: message.value ? JSON.parse(message.value.toString()) : null,
+        });
+      },
+    });
+    return feed;
+  }
+
+  /** Every record captured about one user, in order. */
+  about(userId: number): CapturedRecord[] {
+    return this.records.filter((record) => record.userId === userId);
+  }
+
+  /** Records whose row, before or after, has this email address (whatever its case). */
+  withEmail(email: string): CapturedRecord[] {
+    const wanted = email.toLowerCase();
+    return this.records.filter((record) =>
+      [record.value?.before?.email, record.value?.after?.email].some((seen) => seen?.toLowerCase() === wanted),
+    );
+  }
+
+  waitFor(what: string, matches: (record: CapturedRecord) => boolean, timeoutMs = 30_000): Promise<CapturedRecord> {
+    return eventually(() => this.records.find(matches), {
+      awaiting: `${what} on ${this.topic}`,
+      timeoutMs,
+      intervalMs: 25,
+      lastSeen: () =>
+        `${this.records.length} record(s), the last: ${JSON.stringify(this.records.at(-1)?.value ?? null)}`,
+    });
+  }
+
+  /**
+   * Waits until the consumer group has committed every record the topic holds now: from then on, whatever it was
+   * going to do about them (an email accepted by SMTP, push-email commits only after that) is done.
+   */
+  async waitUntilConsumed(groupId: string, timeoutMs = 30_000): Promise<void> {
+    const ends = await this.admin.fetchTopicOffsets(this.topic);
+    let last = 'nothing committed';
+    await eventually(
+      async () => {
+        const [committed] = await this.admin.fetchOffsets({ groupId, topics: [this.topic] });
+        const behind = ends.filter((end) => {
+          // -1: nothing committed yet, which is up to date only for an empty partition.
+          const done = Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+          return Math.max(done, 0) < Number(end.high);
+        });
+        last = `partitions behind: ${behind.map((end) => end.partition).join(', ')}`;
+        return behind.length === 0 ? true : undefined;
+      },
+      {
+        awaiting: `${groupId} to commit every record of ${this.topic}`,
+        timeoutMs,
+        intervalMs: 50,
+        lastSeen: () => last,
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
+  }
+}
