@@ -5,19 +5,21 @@ import { z } from 'zod';
 import { parseConfig, port } from '../shared/config';
 import { migrate } from './data-sources/mysql-migrator';
 
-const config = parseConfig(
-  z.object({
-    DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
-    DATABASE_PORT: port.default(3306),
-    DATABASE_NAME: z.string().min(1).default('clients'),
-    MIGRATION_USER: z.string().min(1),
-    MIGRATION_PASSWORD: z.string().min(1),
-  }),
-  process.env,
-  'userdata migrate',
-);
+const loadConfig = () =>
+  parseConfig(
+    z.object({
+      DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
+      DATABASE_PORT: port.default(3306),
+      DATABASE_NAME: z.string().min(1).default('clients'),
+      MIGRATION_USER: z.string().min(1),
+      MIGRATION_PASSWORD: z.string().min(1),
+    }),
+    process.env,
+    'userdata migrate',
+  );
 
 async function main(): Promise<void> {
+  const config = loadConfig();
   const connection = await mysql.createConnection({
     host: config.DATABASE_HOST,
     port: config.DATABASE_PORT,

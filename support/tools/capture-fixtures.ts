@@ -6,12 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import mysql from 'mysql2/promise';
 import { UserdataClient } from '../drivers/userdata-client';
 import { eventually } from '../lib/eventually';
 import { environmentFromEnv } from '../stack/environments';
 import { freePorts } from '../stack/ports';
-import { type RunningStack, startStack } from '../stack/start-stack';
+import { startStack } from '../stack/start-stack';
 
 const fixtureFolder = join(__dirname, '../../src/push-email/transport/kafka/fixtures');
 const opNames: Record<string, string> = { c: 'create', u: 'update', d: 'delete' };
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
     const userdata = new UserdataClient(stack.userdataUrl);
     const ana = await userdata.register({ name: 'Ana', email: 'ana@example.com', address: 'Rua A, 1' });
     await userdata.change(ana.id, { address: 'Rua B, 2' });
-    await deleteRow(stack, ana.id);
+    await userdata.delete(ana.id);
     await eventually(() => (captured.size === 3 ? true : undefined), {
       awaiting: 'a create, an update and a delete event',
       timeoutMs: 30_000,
@@ -58,22 +57,6 @@ async function main(): Promise<void> {
   } finally {
     await consumer.disconnect();
     await stack.stop();
-  }
-}
-
-/** userdata has no DELETE yet: the row goes with the service's own least-privilege database user. */
-async function deleteRow(stack: RunningStack, id: number): Promise<void> {
-  const { database } = stack.infrastructure;
-  const connection = await mysql.createConnection({
-    host: database.host,
-    port: database.port,
-    database: database.name,
-    ...database.userdata,
-  });
-  try {
-    await connection.execute('DELETE FROM users WHERE id = ?', [id]);
-  } finally {
-    await connection.end();
   }
 }
 
