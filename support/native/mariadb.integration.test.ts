@@ -1,33 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import type { DatabaseEndpoint } from '../environment';
-import { freePort, isPortFree } from '../lib/ports';
+import { isPortFree } from '../lib/ports';
 import type { ManagedProcess } from '../lib/processes';
-import { startMariaDb } from './mariadb';
+import { startTestMariaDb } from './test-mariadb';
 
 describe('the harness MariaDB', { timeout: 60_000 }, () => {
-  let folder: string;
+  let stopServer: (() => Promise<void>) | undefined;
   let server: ManagedProcess | undefined;
   let database: DatabaseEndpoint;
 
   before(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'cdc-mariadb-test-'));
-    const started = await startMariaDb({
-      folder,
-      port: await freePort(),
-      password: { migrator: 'm-pass', userdata: 'u-pass', debezium: 'd-pass' },
-    });
-    server = started.process;
-    database = started.database;
+    ({ database, process: server, stop: stopServer } = await startTestMariaDb());
   });
 
   after(async () => {
-    await server?.stop();
-    rmSync(folder, { recursive: true, force: true });
+    await stopServer?.();
   });
 
   const connect = (who: 'userdata' | 'debezium') =>

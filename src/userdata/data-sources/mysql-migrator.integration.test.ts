@@ -6,9 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import type { DatabaseEndpoint } from '../../../support/environment';
-import { freePort } from '../../../support/lib/ports';
-import type { ManagedProcess } from '../../../support/lib/processes';
-import { startMariaDb } from '../../../support/native/mariadb';
+import { startTestMariaDb } from '../../../support/native/test-mariadb';
 import { loadMigrations, migrate, migrationsFolder } from './mysql-migrator';
 
 interface MigrationRow extends RowDataPacket {
@@ -19,26 +17,17 @@ interface MigrationRow extends RowDataPacket {
 }
 
 describe('migrate on a private MariaDB', { timeout: 120_000 }, () => {
-  let folder: string;
-  let server: ManagedProcess | undefined;
+  let stopServer: (() => Promise<void>) | undefined;
   let database: DatabaseEndpoint;
   /** Temp folders of migration files made by the tests, removed in `after`. */
   const scratch: string[] = [];
 
   before(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'cdc-migrator-test-'));
-    const started = await startMariaDb({
-      folder,
-      port: await freePort(),
-      password: { migrator: 'm-pass', userdata: 'u-pass', debezium: 'd-pass' },
-    });
-    server = started.process;
-    database = started.database;
+    ({ database, stop: stopServer } = await startTestMariaDb());
   });
 
   after(async () => {
-    await server?.stop();
-    rmSync(folder, { recursive: true, force: true });
+    await stopServer?.();
     for (const made of scratch) rmSync(made, { recursive: true, force: true });
   });
 

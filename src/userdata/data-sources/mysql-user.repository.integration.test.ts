@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
-import { freePort } from '../../../support/lib/ports';
-import type { ManagedProcess } from '../../../support/lib/processes';
-import { startMariaDb } from '../../../support/native/mariadb';
+import { startTestMariaDb } from '../../../support/native/test-mariadb';
 import { EmailAlreadyInUse, StaleVersion } from '../entities/errors';
 import type { NewUser, User } from '../entities/user';
 import { MySqlUserRepository } from './mysql-user.repository';
@@ -23,19 +18,13 @@ interface StoredRow extends RowDataPacket {
 }
 
 describe('MySqlUserRepository on a private MariaDB', { timeout: 120_000 }, () => {
-  let folder: string;
-  let server: ManagedProcess | undefined;
+  let stopServer: (() => Promise<void>) | undefined;
   let pool: Pool | undefined;
   let users: MySqlUserRepository;
 
   before(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'cdc-user-repository-test-'));
-    const started = await startMariaDb({
-      folder,
-      port: await freePort(),
-      password: { migrator: 'm-pass', userdata: 'u-pass', debezium: 'd-pass' },
-    });
-    server = started.process;
+    const started = await startTestMariaDb();
+    stopServer = started.stop;
     const { database } = started;
     // The service's own least-privilege user, configured as main.ts configures its pool.
     pool = mysql.createPool({
@@ -51,8 +40,7 @@ describe('MySqlUserRepository on a private MariaDB', { timeout: 120_000 }, () =>
 
   after(async () => {
     await pool?.end();
-    await server?.stop();
-    rmSync(folder, { recursive: true, force: true });
+    await stopServer?.();
   });
 
   let counter = 0;

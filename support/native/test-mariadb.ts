@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatabaseEndpoint } from '../environment';
+import { freePort } from '../lib/ports';
+import type { ManagedProcess } from '../lib/processes';
+import { startMariaDb } from './mariadb';
+
+/**
+ * A private MariaDB of the harness for one integration test file, provisioned and migrated as the stack's is:
+ * started in `before`, stopped (and its folder removed) in `after`.
+ */
+export async function startTestMariaDb(): Promise<{
+  database: DatabaseEndpoint;
+  process: ManagedProcess;
+  stop: () => Promise<void>;
+}> {
+  const folder = mkdtempSync(join(tmpdir(), 'cdc-mariadb-test-'));
+  try {
+    const started = await startMariaDb({
+      folder,
+      port: await freePort(),
+      password: { migrator: 'm-pass', userdata: 'u-pass', debezium: 'd-pass' },
+    });
+    return {
+      database: started.database,
+      process: started.process,
+      stop: async () => {
+        await started.process.stop();
+        rmSync(folder, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
