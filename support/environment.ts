@@ -24,6 +24,8 @@ export interface DatabaseEndpoint {
   readonly migrator: Credentials;
   readonly userdata: Credentials;
   readonly debezium: Credentials;
+  /** push-email's own database on the same server: its delivery log. */
+  readonly pushEmail: { readonly name: string; readonly migrator: Credentials; readonly service: Credentials };
 }
 
 export interface InfrastructurePlan {

@@ -16,6 +16,14 @@ const schema = z
       ),
     KAFKA_TOPIC: z.string().min(1).default('cdc.info-user'),
     KAFKA_GROUP_ID: z.string().min(1).default('push-email'),
+    KAFKA_DLQ_TOPIC: z.string().min(1).optional(),
+    RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(500),
+    RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
+    DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_PORT: port.default(3306),
+    DATABASE_NAME: z.string().min(1).default('push_email'),
+    DATABASE_USER: z.string().min(1),
+    DATABASE_PASSWORD: z.string().min(1),
     SMTP_HOST: z.string().min(1),
     SMTP_PORT: port.default(25),
     SMTP_SECURE: z
@@ -29,7 +37,21 @@ const schema = z
   })
   .transform((env) => ({
     http: { host: env.PUSH_EMAIL_HOST, port: env.PUSH_EMAIL_PORT },
-    kafka: { brokers: env.KAFKA_BROKERS, topic: env.KAFKA_TOPIC, groupId: env.KAFKA_GROUP_ID },
+    kafka: {
+      brokers: env.KAFKA_BROKERS,
+      topic: env.KAFKA_TOPIC,
+      groupId: env.KAFKA_GROUP_ID,
+      deadLetterTopic: env.KAFKA_DLQ_TOPIC ?? `${env.KAFKA_TOPIC}.dlq`,
+    },
+    retry: { initialMs: env.RETRY_INITIAL_MS, maxMs: env.RETRY_MAX_MS },
+    database: {
+      host: env.DATABASE_HOST,
+      port: env.DATABASE_PORT,
+      database: env.DATABASE_NAME,
+      user: env.DATABASE_USER,
+      password: env.DATABASE_PASSWORD,
+      connectionLimit: 4,
+    },
     smtp: {
       host: env.SMTP_HOST,
       port: env.SMTP_PORT,
@@ -37,6 +59,8 @@ const schema = z
       ...(env.SMTP_USER && env.SMTP_PASSWORD ? { auth: { user: env.SMTP_USER, pass: env.SMTP_PASSWORD } } : {}),
     },
     mailFrom: env.MAIL_FROM,
+    /** Message-IDs are made in the domain of the From address. */
+    messageIdDomain: /@([^>\s]+)>?\s*$/.exec(env.MAIL_FROM)?.[1] ?? 'push-email.invalid',
     logLevel: env.LOG_LEVEL,
   }));
 

@@ -1,30 +1,58 @@
 import { serve } from '@hono/node-server';
 import { Kafka, logLevel } from 'kafkajs';
+import mysql from 'mysql2/promise';
 import nodemailer from 'nodemailer';
 import { createLogger } from '../shared/logger';
 import { loadConfig } from './config';
+import { loadEmailTemplates } from './data-sources/file-email-templates';
+import { MySqlDeliveryLog } from './data-sources/mysql-delivery-log';
 import { NodemailerEmailSender } from './data-sources/nodemailer-email-sender';
 import { NotifyUserOfChange } from './interactors/notify-user-of-change.interactor';
 import { createHealthApp } from './transport/http/app';
+import { PrometheusMetrics } from './transport/http/prometheus-metrics';
 import { ChangeConsumer } from './transport/kafka/change-consumer';
 
 // The composition root: the only place that reads the environment and picks concrete adapters.
 const config = loadConfig(process.env);
 const logger = createLogger('push-email', config.logLevel);
 const transporter = nodemailer.createTransport(config.smtp);
-const notify = new NotifyUserOfChange(new NodemailerEmailSender(transporter, config.mailFrom));
+const pool = mysql.createPool(config.database);
+const metrics = new PrometheusMetrics();
+const notify = new NotifyUserOfChange(
+  new NodemailerEmailSender(transporter, config.mailFrom),
+  new MySqlDeliveryLog(pool),
+  loadEmailTemplates(),
+  config.messageIdDomain,
+);
 const kafka = new Kafka({ clientId: 'push-email', brokers: config.kafka.brokers, logLevel: logLevel.WARN });
 const changes = new ChangeConsumer({
   // A stop waits for the fetch in flight; kafkajs's default 5 s long-poll would make every shutdown that long.
   consumer: kafka.consumer({ groupId: config.kafka.groupId, maxWaitTimeInMs: 500 }),
+  admin: kafka.admin(),
+  deadLetters: { producer: kafka.producer({ idempotent: true }), topic: config.kafka.deadLetterTopic },
   topic: config.kafka.topic,
   notify,
   logger,
+  metrics,
+  retry: config.retry,
 });
 
 const server = serve(
   {
-    fetch: createHealthApp({ isReady: () => changes.isReady }).fetch,
+    fetch: createHealthApp({
+      readiness: {
+        kafka: async () => {
+          if (!changes.isReady) throw new Error('not in the consumer group yet');
+        },
+        smtp: async () => {
+          await transporter.verify();
+        },
+        database: async () => {
+          await pool.query('SELECT 1');
+        },
+      },
+      metrics: metrics.registry,
+    }).fetch,
     hostname: config.http.host,
     port: config.http.port,
   },
@@ -44,12 +72,13 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping: finishing the record in hand, then leaving the group');
+    logger.info({ signal }, 'stopping: finishing the email in hand, committing, then leaving the group');
     changes
       .stop()
       .catch((error: unknown) => logger.error({ err: error }, 'error while leaving the group'))
-      .finally(() => {
+      .finally(async () => {
         transporter.close();
+        await pool.end().catch(() => undefined);
         server.close(() => process.exit(0));
       });
   });

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import mysql from 'mysql2/promise';
 import { createLogger } from '../shared/logger';
@@ -31,9 +32,10 @@ const app = createApp({
   logger,
 });
 
+// An HTTP/1.1 server (serve() makes one unless told to make HTTP/2).
 const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port }, (info) =>
   logger.info({ port: info.port }, `userdata listening on http://${config.http.host}:${info.port}`),
-);
+) as Server;
 
 /** Requests in flight get this long to finish after SIGTERM; then the process exits anyway. */
 const shutdownGraceMs = 10_000;
@@ -47,7 +49,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       logger.warn('requests still in flight after the grace period: exiting anyway');
       process.exit(1);
     }, shutdownGraceMs).unref();
-    // close() stops accepting, and (Node ≥ 19) closes idle keep-alive connections; busy ones end after their response.
+    // close() stops accepting and closes idle keep-alive connections, but a connection busy now would stay open after
+    // its response and could carry more requests: tell its client to hang up, and close it as soon as it is idle.
+    server.on('request', (_request, response) => response.setHeader('connection', 'close'));
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     server.close(() => {
       pool.end().finally(() => {
         logger.info('stopped');

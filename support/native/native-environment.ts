@@ -30,7 +30,13 @@ export class NativeEnvironment implements Environment {
       const started = await startMariaDb({
         folder: join(plan.runFolder, 'mariadb'),
         port: plan.ports.database,
-        password: { migrator: secret(), userdata: secret(), debezium: secret() },
+        password: {
+          migrator: secret(),
+          userdata: secret(),
+          debezium: secret(),
+          pushEmailMigrator: secret(),
+          pushEmail: secret(),
+        },
       });
       plan.onStarted('MariaDB', () => started.process.stop());
       return started.database;

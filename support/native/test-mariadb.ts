@@ -20,7 +20,13 @@ export async function startTestMariaDb(): Promise<{
     const started = await startMariaDb({
       folder,
       port: await freePort(),
-      password: { migrator: 'm-pass', userdata: 'u-pass', debezium: 'd-pass' },
+      password: {
+        migrator: 'm-pass',
+        userdata: 'u-pass',
+        debezium: 'd-pass',
+        pushEmailMigrator: 'pm-pass',
+        pushEmail: 'p-pass',
+      },
     });
     return {
       database: started.database,

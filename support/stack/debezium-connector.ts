@@ -5,6 +5,8 @@ import { type DebeziumConnectorKind, debeziumConnectors } from '../versions';
 export const connectorName = 'userdata-cdc';
 /** Where change events of `clients.users` land, for push-email and anyone else who cares. */
 export const changeTopic = 'cdc.info-user';
+/** Where push-email puts records of the change topic that are not change events. */
+export const deadLetterTopic = `${changeTopic}.dlq`;
 const topicPrefix = 'userdata';
 export const notificationTopic = `${topicPrefix}.notifications`;
 
@@ -66,6 +68,7 @@ export async function createTopics(brokers: readonly string[]): Promise<void> {
       waitForLeaders: true,
       topics: [
         { topic: changeTopic, numPartitions: 3, replicationFactor: 1 },
+        { topic: deadLetterTopic, numPartitions: 1, replicationFactor: 1 },
         { topic: notificationTopic, numPartitions: 1, replicationFactor: 1 },
       ],
     });

@@ -10,6 +10,13 @@ export class NodemailerEmailSender implements EmailSender {
   ) {}
 
   async send(email: Email): Promise<void> {
-    await this.transporter.sendMail({ from: this.from, to: email.to, subject: email.subject, text: email.text });
+    await this.transporter.sendMail({
+      from: this.from,
+      to: email.to,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      messageId: email.messageId,
+    });
   }
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** The fields of a user that a person is told about when they change. */
 export const trackedFields = ['name', 'email', 'address'] as const;
 export type TrackedField = (typeof trackedFields)[number];
@@ -42,4 +44,18 @@ export function changedFields(before: UserRow, after: UserRow): FieldChange[] {
   return trackedFields
     .filter((field) => before[field] !== after[field])
     .map((field) => ({ field, from: before[field], to: after[field] }));
+}
+
+/**
+ * The identity of one change, the same however often it is replayed: where the database logged it (binlog file,
+ * position, row within the event, and GTID when there is one) and what it did. Debezium's `pos` can be shared by the
+ * row events of one transaction, so the rows' contents are part of the identity too.
+ */
+export function changeIdentity(change: UserChange): string {
+  const { position } = change;
+  const rows = [change.kind, 'before' in change ? change.before : null, 'after' in change ? change.after : null];
+  const where = [position.binlogFile, position.binlogPosition, position.row, position.gtid];
+  return createHash('sha256')
+    .update(JSON.stringify([where, rows]))
+    .digest('hex');
 }

@@ -7,7 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import type { DatabaseEndpoint } from '../../../support/environment';
 import { startTestMariaDb } from '../../../support/native/test-mariadb';
-import { loadMigrations, migrate, migrationsFolder } from './mysql-migrator';
+import { loadMigrations as loadMigrationsFrom, migrate as migrateWith } from '../../shared/mysql-migrator';
+import { userdataMigrations as migrationsFolder } from './schema';
+
+const loadMigrations = (folder: string = migrationsFolder) => loadMigrationsFrom(folder);
+const migrate = (connection: Connection, migrations = loadMigrations()) => migrateWith(connection, migrations);
 
 interface MigrationRow extends RowDataPacket {
   version: number;

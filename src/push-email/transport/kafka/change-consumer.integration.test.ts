@@ -2,18 +2,34 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
 import { eventually } from '../../../../support/lib/eventually';
 import { freePort } from '../../../../support/lib/ports';
 import { Inbox } from '../../../../support/mail/inbox';
 import { startTestKafka } from '../../../../support/native/test-kafka';
+import { loadEmailTemplates } from '../../data-sources/file-email-templates';
+import { InMemoryDeliveryLog } from '../../data-sources/in-memory-delivery-log';
 import { NodemailerEmailSender } from '../../data-sources/nodemailer-email-sender';
 import type { Email } from '../../entities/email';
 import { NotifyUserOfChange } from '../../interactors/notify-user-of-change.interactor';
 import type { EmailSender } from '../../repositories/email-sender';
-import { ChangeConsumer } from './change-consumer';
+import { ChangeConsumer, type ConsumerMetrics } from './change-consumer';
+
+class CountingMetrics implements ConsumerMetrics {
+  retries = 0;
+  deadLetters = 0;
+  consumed(): void {}
+  delivered(): void {}
+  retried(): void {
+    this.retries++;
+  }
+  deadLettered(): void {
+    this.deadLetters++;
+  }
+  endToEndLag(): void {}
+}
 
 /** Counts the attempts to send through the real sender, so the test knows the SMTP server refused some. */
 class CountingEmailSender implements EmailSender {
@@ -51,20 +67,45 @@ describe('ChangeConsumer with a real broker and a real SMTP server', { timeout: 
   async function consumerFor(topic: string, groupId: string, smtpPort: number) {
     const transporter = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false });
     const sender = new CountingEmailSender(new NodemailerEmailSender(transporter, 'test@userdata.invalid'));
+    const metrics = new CountingMetrics();
     const consumer = new ChangeConsumer({
-      consumer: client.consumer({ groupId, maxWaitTimeInMs: 100, retry: { initialRetryTime: 100, retries: 30 } }),
+      consumer: client.consumer({ groupId, maxWaitTimeInMs: 100 }),
+      admin: client.admin(),
+      deadLetters: { producer: client.producer(), topic: `${topic}.dlq` },
       topic,
-      notify: new NotifyUserOfChange(sender),
+      notify: new NotifyUserOfChange(sender, new InMemoryDeliveryLog(), loadEmailTemplates(), 'userdata.invalid'),
       logger: pino({ level: 'silent' }),
+      metrics,
+      retry: { initialMs: 100, maxMs: 400 },
     });
-    return { consumer, sender, transporter };
+    return { consumer, sender, transporter, metrics };
+  }
+
+  async function readAll(topic: string, count: number): Promise<KafkaMessage[]> {
+    const seen: KafkaMessage[] = [];
+    const reader = client.consumer({ groupId: `reader-${topic}-${Date.now()}`, maxWaitTimeInMs: 100 });
+    await reader.connect();
+    await reader.subscribe({ topic, fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void seen.push(message) });
+    try {
+      return await eventually(() => (seen.length >= count ? seen : undefined), {
+        awaiting: `${count} record(s) on ${topic}`,
+        lastSeen: () => `${seen.length} record(s)`,
+      });
+    } finally {
+      await reader.disconnect();
+    }
+  }
+
+  async function createTopics(...topics: string[]): Promise<void> {
+    const admin = client.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic })), waitForLeaders: true });
+    await admin.disconnect();
   }
 
   async function produce(topic: string, values: string[]): Promise<void> {
-    const admin = client.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
-    await admin.disconnect();
+    await createTopics(topic, `${topic}.dlq`);
     const producer = client.producer();
     await producer.connect();
     await producer.send({ topic, messages: values.map((value) => ({ key: '{"id":1}', value })) });
@@ -75,15 +116,16 @@ describe('ChangeConsumer with a real broker and a real SMTP server', { timeout: 
     const topic = 'changes-smtp-down';
     await produce(topic, [updateEvent]);
     const smtpPort = await freePort(); // nothing listens there yet: the mail server is down
-    const { consumer, sender, transporter } = await consumerFor(topic, 'smtp-down', smtpPort);
+    const { consumer, sender, transporter, metrics } = await consumerFor(topic, 'smtp-down', smtpPort);
     let inbox: Inbox | undefined;
     try {
       await consumer.start();
-      await eventually(() => (sender.attempts >= 2 ? true : undefined), {
-        awaiting: 'two refused attempts to send',
+      await eventually(() => (sender.attempts >= 3 ? true : undefined), {
+        awaiting: 'three refused attempts to send',
         lastSeen: () => `${sender.attempts} attempt(s)`,
       });
       assert.equal(await committedOffset('smtp-down', topic), -1, 'nothing is committed while sending fails');
+      assert.ok(metrics.retries >= 2, `${metrics.retries} retries counted`);
 
       inbox = await Inbox.start(smtpPort);
       const email = await inbox.waitFor('ana@example.com', 'the email about the update', () => true);
@@ -98,12 +140,12 @@ describe('ChangeConsumer with a real broker and a real SMTP server', { timeout: 
     }
   });
 
-  it('skips a record that is not a change event and goes on with the next', async () => {
+  it('sends a record that is not a change event to the dead-letter topic and goes on with the next', async () => {
     const topic = 'changes-malformed';
     await produce(topic, ['{not json', updateEvent]);
     const smtpPort = await freePort();
     const inbox = await Inbox.start(smtpPort);
-    const { consumer, transporter } = await consumerFor(topic, 'malformed', smtpPort);
+    const { consumer, transporter, metrics } = await consumerFor(topic, 'malformed', smtpPort);
     try {
       await consumer.start();
       await inbox.waitFor('ana@example.com', 'the email about the update after the malformed record', () => true);
@@ -111,6 +153,33 @@ describe('ChangeConsumer with a real broker and a real SMTP server', { timeout: 
         awaiting: 'both records committed',
       });
       assert.equal(inbox.messagesTo('ana@example.com').length, 1);
+      const [dead] = await readAll(`${topic}.dlq`, 1);
+      assert.equal(dead?.value?.toString(), '{not json');
+      assert.match(String(dead?.headers?.['dlq.error']), /not JSON/);
+      assert.equal(String(dead?.headers?.['dlq.source.offset']), '0');
+      assert.equal(metrics.deadLetters, 1);
+    } finally {
+      await consumer.stop();
+      transporter.close();
+      await inbox.stop();
+    }
+  });
+
+  it('waits for a change topic that does not exist yet, then reads it from its beginning', async () => {
+    const topic = 'changes-created-later';
+    const smtpPort = await freePort();
+    const inbox = await Inbox.start(smtpPort);
+    const { consumer, transporter } = await consumerFor(topic, 'created-later', smtpPort);
+    try {
+      const started = consumer.start();
+      await produce(topic, [updateEvent]);
+      await started;
+      await inbox.waitFor('ana@example.com', 'the email about the update', () => true);
+      const admin = client.admin();
+      await admin.connect();
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      await admin.disconnect();
+      assert.equal(metadata?.partitions.length, 1, 'the consumer did not create the topic itself');
     } finally {
       await consumer.stop();
       transporter.close();

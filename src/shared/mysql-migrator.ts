@@ -10,10 +10,8 @@ export interface Migration {
   readonly checksum: string;
 }
 
-export const migrationsFolder = join(__dirname, 'migrations');
-
 /** The versioned SQL files `NNNN_description.sql` of a folder, in version order. */
-export function loadMigrations(folder: string = migrationsFolder): Migration[] {
+export function loadMigrations(folder: string): Migration[] {
   const migrations = readdirSync(folder)
     .filter((file) => file.endsWith('.sql'))
     .map((file) => {
@@ -46,14 +44,12 @@ interface AppliedRow extends RowDataPacket {
  * Applies the migrations not yet recorded in `schema_migrations`, in order, each recorded once it succeeded.
  * Idempotent: a second run applies nothing. A named lock serialises migrators started together (several replicas),
  * and an applied migration whose file changed since is refused rather than silently diverging.
- * The connection needs `multipleStatements` and DDL rights on the database; the service's own user has neither.
+ * The connection needs `multipleStatements` and DDL rights on the database; a service's own user has neither.
  */
-export async function migrate(
-  connection: Connection,
-  migrations: readonly Migration[] = loadMigrations(),
-): Promise<string[]> {
+export async function migrate(connection: Connection, migrations: readonly Migration[]): Promise<string[]> {
+  // One lock per database: the migrators of different services do not wait for each other.
   const [[lock]] = await connection.query<RowDataPacket[]>(
-    "SELECT GET_LOCK('userdata_schema_migrations', 60) AS locked",
+    "SELECT GET_LOCK(CONCAT('schema_migrations:', DATABASE()), 60) AS locked",
   );
   if (lock?.locked !== 1) throw new Error('Another migration holds the lock for more than 60 s');
   try {
@@ -88,6 +84,6 @@ export async function migrate(
     }
     return newlyApplied;
   } finally {
-    await connection.query("SELECT RELEASE_LOCK('userdata_schema_migrations')");
+    await connection.query("SELECT RELEASE_LOCK(CONCAT('schema_migrations:', DATABASE()))");
   }
 }
