@@ -2,4 +2,4 @@
 import { runMigrateCommand } from '../shared/migrate-command';
 import { pushEmailMigrations } from './data-sources/schema';
 
-void runMigrateCommand('push-email', pushEmailMigrations, 'push_email');
+void runMigrateCommand('push-email', pushEmailMigrations, 'push_email', process.env);

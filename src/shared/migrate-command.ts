@@ -7,7 +7,12 @@ import { loadMigrations, migrate } from './mysql-migrator';
  * A service's `migrate` command: applies the SQL files of its migrations folder to its database, then exits. Run
  * before the service (an init step in k8s) with a user that may change the schema; the service's own user may not.
  */
-export async function runMigrateCommand(service: string, folder: string, defaultDatabase: string): Promise<void> {
+export async function runMigrateCommand(
+  service: string,
+  folder: string,
+  defaultDatabase: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   try {
     const config = parseConfig(
       z.object({
@@ -17,7 +22,7 @@ export async function runMigrateCommand(service: string, folder: string, default
         MIGRATION_USER: z.string().min(1),
         MIGRATION_PASSWORD: z.string().min(1),
       }),
-      process.env,
+      env,
       `${service} migrate`,
     );
     const connection = await mysql.createConnection({

@@ -2,4 +2,4 @@
 import { runMigrateCommand } from '../shared/migrate-command';
 import { userdataMigrations } from './data-sources/schema';
 
-void runMigrateCommand('userdata', userdataMigrations, 'clients');
+void runMigrateCommand('userdata', userdataMigrations, 'clients', process.env);

@@ -5,16 +5,20 @@
  */
 export type TemplateValues = { readonly [key: string]: string | readonly TemplateValues[] };
 
-export function renderTemplate(template: string, values: TemplateValues, escape: (text: string) => string): string {
+export function renderTemplate(
+  template: string,
+  values: TemplateValues,
+  escapeValue: (text: string) => string,
+): string {
   const sections = template.replace(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (_match, key: string, body: string) => {
     const items = values[key];
     if (!Array.isArray(items)) throw new Error(`template section {{#${key}}} needs a list`);
-    return items.map((item: TemplateValues) => renderTemplate(body, { ...values, ...item }, escape)).join('');
+    return items.map((item: TemplateValues) => renderTemplate(body, { ...values, ...item }, escapeValue)).join('');
   });
   return sections.replace(/\{\{(\w+)\}\}/g, (_match, key: string) => {
     const value = values[key];
     if (typeof value !== 'string') throw new Error(`template value {{${key}}} is missing`);
-    return escape(value);
+    return escapeValue(value);
   });
 }
 
