@@ -28,10 +28,23 @@ describe('notification policy', () => {
     ]);
   });
 
-  it('writes to the new address when the email address changed', () => {
+  it('tells both addresses when the email address changed: the new one the change, the old one a notice', () => {
     const after = { ...ana, email: 'ana.new@example.test' };
-    const [notification] = notificationsFor({ kind: 'updated', before: ana, after, position });
-    assert.equal(notification?.to, 'ana.new@example.test');
+    assert.deepEqual(
+      notificationsFor({ kind: 'updated', before: ana, after, position }).map((n) => [n.kind, n.to]),
+      [
+        ['details-changed', 'ana.new@example.test'],
+        ['email-replaced', 'ana@example.test'],
+      ],
+    );
+  });
+
+  it('sends no notice to the old address when only the letter case of the email changed', () => {
+    const after = { ...ana, email: 'ANA@example.test' };
+    assert.deepEqual(
+      notificationsFor({ kind: 'updated', before: ana, after, position }).map((n) => n.kind),
+      ['details-changed'],
+    );
   });
 
   it('tells nobody about an update that changed no tracked field', () => {

@@ -39,13 +39,49 @@ for (const connector of ['mariadb', 'mysql'] as const) {
   });
 }
 
-describe('parseChangeRecord on a tombstone', () => {
+describe("parseChangeRecord on the MySQL connector's documented update event", () => {
+  it('reads the change and its position, GTID included', () => {
+    const record = parseChangeRecord(fixtureOf('mysql', 'documented-update'));
+    assert.ok(record.type === 'change' && record.change.kind === 'updated');
+    assert.deepEqual([record.change.before.name, record.change.after.name], ['Anne', 'Anne Marie']);
+    assert.deepEqual(record.change.position, {
+      connector: 'mysql',
+      database: 'clients',
+      table: 'users',
+      committedAt: new Date(1465581029100),
+      binlogFile: 'mysql-bin.000003',
+      binlogPosition: 484,
+      row: 0,
+      gtid: '3E11FA47-71CA-11E1-9E33-C80AA9429562:23',
+    });
+  });
+});
+
+describe('parseChangeRecord on a tombstone and a truncate', () => {
+  it('reads a truncate as nothing to tell anyone', () => {
+    const event = JSON.parse(fixture('update').toString());
+    event.op = 't';
+    event.before = null;
+    event.after = null;
+    assert.deepEqual(parseChangeRecord(Buffer.from(JSON.stringify(event))), { type: 'truncate' });
+  });
+
   it('reads a null value as the tombstone that follows a delete', () => {
     assert.deepEqual(parseChangeRecord(null), { type: 'tombstone' });
   });
 });
 
 describe('parseChangeRecord on records that are not change events', () => {
+  it('refuses an unknown op, naming it', () => {
+    const event = JSON.parse(fixture('update').toString());
+    event.op = 'x';
+    assert.throws(() => parseChangeRecord(Buffer.from(JSON.stringify(event))), /op/);
+  });
+
+  it('refuses JSON that is not an object', () => {
+    assert.throws(() => parseChangeRecord(Buffer.from('[1,2]')), MalformedChangeEvent);
+  });
+
   it('refuses text that is not JSON', () => {
     assert.throws(() => parseChangeRecord(Buffer.from('{oops')), MalformedChangeEvent);
   });

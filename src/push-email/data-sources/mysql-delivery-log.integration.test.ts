@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import mysql, { type Pool } from 'mysql2/promise';
+import type { DatabaseEndpoint } from '../../../support/environment';
+import { startTestMariaDb } from '../../../support/native/test-mariadb';
+import { MySqlDeliveryLog } from './mysql-delivery-log';
+
+describe('MySqlDeliveryLog on a private MariaDB', { timeout: 120_000 }, () => {
+  let stopServer: (() => Promise<void>) | undefined;
+  let database: DatabaseEndpoint;
+  let pool: Pool | undefined;
+  let log: MySqlDeliveryLog;
+
+  before(async () => {
+    ({ database, stop: stopServer } = await startTestMariaDb());
+    // push-email's own least-privilege user, on its own database, as main.ts connects.
+    pool = mysql.createPool({
+      host: database.host,
+      port: database.port,
+      database: database.pushEmail.name,
+      ...database.pushEmail.service,
+      connectionLimit: 2,
+    });
+    log = new MySqlDeliveryLog(pool);
+  });
+
+  after(async () => {
+    await pool?.end();
+    await stopServer?.();
+  });
+
+  const delivery = (id: string) => ({
+    id,
+    messageId: `<${id}@userdata.invalid>`,
+    recipient: 'ana@example.test',
+    kind: 'welcome',
+  });
+
+  it('knows a delivery once it is recorded, and only then', async () => {
+    const id = 'a'.repeat(64);
+    assert.equal(await log.wasDelivered(id), false);
+    await log.record(delivery(id));
+    assert.equal(await log.wasDelivered(id), true);
+    assert.equal(await log.wasDelivered('b'.repeat(64)), false);
+  });
+
+  it('keeps one row when the same delivery is recorded twice', async () => {
+    const id = 'c'.repeat(64);
+    await log.record(delivery(id));
+    await log.record(delivery(id));
+    const [rows] = await (pool as Pool).query('SELECT COUNT(*) AS n FROM deliveries WHERE id = ?', [id]);
+    assert.equal((rows as { n: number }[])[0]?.n, 1);
+  });
+
+  it("gives push-email's user its own database only: no access to the captured users", async () => {
+    await assert.rejects((pool as Pool).query('SELECT * FROM clients.users'), /denied/);
+    await assert.rejects((pool as Pool).query('DELETE FROM deliveries'), /denied/);
+  });
+});
