@@ -6,3 +6,5 @@ Feature: A person who registers is welcomed by email
     When Dora registers, living at "Rua Augusta, 500"
     Then Dora receives a welcome email
     And that email lists the address "Rua Augusta, 500"
+    And in the end Dora has received exactly these emails:
+      | Welcome, Dora |

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { Then } from '@cucumber/cucumber';
+import { type DataTable, defineParameterType, Then } from '@cucumber/cucumber';
 import type { CdcWorld } from '../support/cucumber/world';
+
+/** Whose emails: `Ana` (the address Ana has now), `Ana's new address` (the same), `Ana's old address`. */
+defineParameterType({ name: 'mailbox', regexp: /[A-Z]\w*(?:'s (?:old|new) address)?/, transformer: (text) => text });
 
 Then('{word} receives a welcome email', async function (this: CdcWorld, name: string) {
   const { user } = this.person(name);
@@ -40,6 +43,70 @@ Then('that email shows the email address changed from the old one to the new one
 Then('that email lists the address {string}', function (this: CdcWorld, address: string) {
   assert.match(this.email.text, new RegExp(`Address: ${escapeRegExp(address)}$`, 'm'));
 });
+
+Then(
+  "{word}'s old address is told that the email address was changed to the new one",
+  async function (this: CdcWorld, name: string) {
+    const oldAddress = this.mailbox(`${name}'s old address`);
+    const newAddress = this.person(name).user.email;
+    this.lastEmail = await this.inbox.waitFor(
+      oldAddress,
+      'an email saying the email address was changed',
+      (m) => m.subject === 'Your email address was changed',
+    );
+    assert.deepEqual(this.lastEmail.to, [oldAddress.toLowerCase()]);
+    assert.match(
+      this.email.text,
+      new RegExp(`changed from ${escapeRegExp(oldAddress)} to ${escapeRegExp(newAddress)}\\.`, 'i'),
+    );
+  },
+);
+
+/**
+ * Exactly these emails, each once, and nothing else: once the pipeline has caught up (settle), push-email has
+ * committed every change captured so far, and commits only after the mail server accepted the email, so whatever
+ * was going to arrive has arrived.
+ */
+Then(
+  'in the end {mailbox} has received exactly these emails:',
+  { timeout: 90_000 },
+  async function (this: CdcWorld, mailbox: string, subjects: DataTable) {
+    await this.settle();
+    assert.deepEqual(
+      receivedSubjects(this, mailbox),
+      subjects
+        .raw()
+        .map(([subject]) => subject ?? '')
+        .sort(),
+    );
+  },
+);
+
+Then(
+  'in the end the mailboxes have received exactly these emails:',
+  { timeout: 90_000 },
+  async function (this: CdcWorld, table: DataTable) {
+    await this.settle();
+    const expected = table.hashes().map(({ mailbox = '', emails = '' }) => ({
+      mailbox,
+      subjects: emails
+        .split(';')
+        .map((subject) => subject.trim())
+        .filter(Boolean)
+        .sort(),
+    }));
+    const received = expected.map(({ mailbox }) => ({ mailbox, subjects: receivedSubjects(this, mailbox) }));
+    assert.deepEqual(received, expected);
+  },
+);
+
+/** The subjects of every email the mailbox received, sorted (the order between different emails is not the point). */
+function receivedSubjects(world: CdcWorld, mailbox: string): string[] {
+  return world.inbox
+    .messagesTo(world.mailbox(mailbox))
+    .map((message) => message.subject)
+    .sort();
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

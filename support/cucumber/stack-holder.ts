@@ -1,6 +1,10 @@
 import { ChangeFeed } from '../drivers/change-feed';
+import { DatabaseMaintenance } from '../drivers/database';
+import { DeadLetters } from '../drivers/dead-letters';
+import { PushEmailMetrics } from '../drivers/push-email-metrics';
 import { UserdataClient } from '../drivers/userdata-client';
 import type { Inbox } from '../mail/inbox';
+import { deadLetterTopic } from '../stack/debezium-connector';
 import type { RunningStack } from '../stack/start-stack';
 
 /** What every scenario's World reads: the stack, started once for the whole run (BeforeAll), and its drivers. */
@@ -9,20 +13,43 @@ export interface HeldStack {
   readonly userdata: UserdataClient;
   readonly inbox: Inbox;
   readonly changes: ChangeFeed;
+  readonly deadLetters: DeadLetters;
+  readonly database: DatabaseMaintenance;
+  readonly pushEmailMetrics: PushEmailMetrics;
 }
 
 let current: HeldStack | undefined;
 
 export async function holdStack(stack: RunningStack): Promise<void> {
   if (!stack.inbox) throw new Error('The specs need the inbox mail sink');
-  const changes = await ChangeFeed.start(stack.infrastructure.kafka.brokers, stack.changeTopic);
-  current = { stack, userdata: new UserdataClient(stack.userdataUrl), inbox: stack.inbox, changes };
+  const { kafka, database } = stack.infrastructure;
+  const changes = await ChangeFeed.start(kafka.brokers, stack.changeTopic);
+  const deadLetters = await DeadLetters.start(kafka.brokers, stack.changeTopic, deadLetterTopic).catch(
+    async (error: unknown) => {
+      await changes.stop();
+      throw error;
+    },
+  );
+  current = {
+    stack,
+    userdata: new UserdataClient(stack.userdataUrl),
+    inbox: stack.inbox,
+    changes,
+    deadLetters,
+    database: new DatabaseMaintenance({
+      host: database.host,
+      port: database.port,
+      name: database.name,
+      credentials: database.userdata,
+    }),
+    pushEmailMetrics: new PushEmailMetrics(`http://127.0.0.1:${stack.ports.pushEmail}/metrics`),
+  };
 }
 
 export async function releaseStack(): Promise<RunningStack | undefined> {
   const held = current;
   current = undefined;
-  await held?.changes.stop();
+  await Promise.allSettled([held?.changes.stop(), held?.deadLetters.stop()]);
   return held?.stack;
 }
 

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
-import type { ChangeFeed } from '../drivers/change-feed';
+import type { CapturedRecord, ChangeFeed } from '../drivers/change-feed';
+import type { DeadLetters, RecordPosition } from '../drivers/dead-letters';
 import type { MalformedRequest } from '../drivers/malformed-requests';
 import type { ApiResponse, UserDetails, UserdataClient, UserResource } from '../drivers/userdata-client';
+import { eventually } from '../lib/eventually';
 import type { Inbox, ReceivedMessage } from '../mail/inbox';
-import { runningStack } from './stack-holder';
+import { type HeldStack, runningStack } from './stack-holder';
 
 /** A person of a scenario: known by first name in the Gherkin, by a unique email in the system. */
 export interface Person {
@@ -12,6 +14,8 @@ export interface Person {
   user: UserResource;
   /** The details as read before a later change, for the steps about outdated copies. */
   readBefore?: UserResource;
+  /** The email addresses the person had before changing it, oldest first. */
+  readonly formerEmails: string[];
 }
 
 /** What userdata answered to one malformed request. */
@@ -27,8 +31,16 @@ export class CdcWorld extends World {
   readonly userdata: UserdataClient;
   readonly inbox: Inbox;
   readonly changes: ChangeFeed;
+  readonly deadLetters: DeadLetters;
+  private readonly stack: HeldStack;
   private readonly pushEmailGroupId: string;
   private readonly people = new Map<string, Person>();
+  /** The people registered together by the steps about many people at once, in order. */
+  crowd: Person[] = [];
+  /** Where the record the scenario wrote to the change topic itself landed. */
+  writtenRecord: RecordPosition | undefined;
+  /** How many of the awaited emails had arrived when push-email was killed. */
+  emailsBeforeCrash: number | undefined;
   /** The email the last "receives" step found, for the steps that look into it. */
   lastEmail: ReceivedMessage | undefined;
   /** The answer to the last request a person tried that could be refused. */
@@ -38,9 +50,11 @@ export class CdcWorld extends World {
   constructor(options: IWorldOptions) {
     super(options);
     const stack = runningStack();
+    this.stack = stack;
     this.userdata = stack.userdata;
     this.inbox = stack.inbox;
     this.changes = stack.changes;
+    this.deadLetters = stack.deadLetters;
     this.pushEmailGroupId = stack.stack.pushEmailGroupId;
   }
 
@@ -56,14 +70,145 @@ export class CdcWorld extends World {
       address: `${name}'s first address, 1`,
       ...details,
     });
-    const person = { name, user };
+    const person: Person = { name, user, formerEmails: [] };
     this.people.set(name, person);
     return person;
   }
 
   async change(name: string, changes: Partial<UserDetails>): Promise<void> {
     const person = this.person(name);
+    const before = person.user;
     person.user = await this.userdata.change(person.user.id, changes);
+    if (person.user.email.toLowerCase() !== before.email.toLowerCase()) person.formerEmails.push(before.email);
+  }
+
+  /** Registers `count` people at once (Guest01, Guest02, …) and keeps them as the scenario's crowd. */
+  async registerCrowd(count: number): Promise<Person[]> {
+    const names = Array.from({ length: count }, (_, i) => `Guest${String(i + 1).padStart(2, '0')}`);
+    this.crowd = await Promise.all(names.map((name) => this.register(name)));
+    return this.crowd;
+  }
+
+  /** Everyone registered in this scenario so far. */
+  get everyone(): Person[] {
+    return [...this.people.values()];
+  }
+
+  /** Waits for the welcome email of each of `people`. */
+  async welcomed(people: readonly Person[]): Promise<void> {
+    await Promise.all(
+      people.map(({ user }) =>
+        this.inbox.waitFor(user.email, 'a welcome email', (message) => message.subject === `Welcome, ${user.name}`),
+      ),
+    );
+  }
+
+  /**
+   * Where a person's emails go: `Ana` (or `Ana's new address`) is the address Ana has now, `Ana's old address` the
+   * one Ana had before their last change of email address.
+   */
+  mailbox(reference: string): string {
+    const [, name = reference, which] = /^(\w+)'s (old|new) address$/.exec(reference) ?? [];
+    const person = this.person(name);
+    if (which !== 'old') return person.user.email;
+    const old = person.formerEmails.at(-1);
+    if (!old) throw new Error(`${name} never changed their email address in this scenario`);
+    return old;
+  }
+
+  /** Changes a user's row the way a database maintenance job would: only `updated_at`, no tracked field. */
+  async touchRecordOf(name: string): Promise<void> {
+    await this.stack.database.touch(this.person(name).user.id);
+  }
+
+  /** Waits until the change topic holds a record of `name`'s user with this operation (c, u, d). */
+  capturedChange(name: string, op: string, what: string): Promise<CapturedRecord> {
+    const { id } = this.person(name).user;
+    return this.changes.waitFor(`${what} (user ${id}, op ${op})`, (r) => r.userId === id && r.value?.op === op);
+  }
+
+  /**
+   * Writes a record that is not a change event onto the change topic, into the partition that holds `name`'s
+   * changes, so that their next change comes after it in the same partition.
+   */
+  async writeUnreadableRecordAmongChangesOf(name: string): Promise<RecordPosition> {
+    const created = await this.capturedChange(name, 'c', `the creation of ${name}`);
+    this.writtenRecord = await this.deadLetters.writeToChangeTopic({
+      partition: created.partition,
+      key: JSON.stringify({ id: 999_999 }),
+      value: '{not json',
+    });
+    return this.writtenRecord;
+  }
+
+  get writtenRecordPosition(): RecordPosition {
+    if (!this.writtenRecord) throw new Error('No record was written to the change topic in this scenario');
+    return this.writtenRecord;
+  }
+
+  /** The mail server stops accepting connections; what was received before is kept. */
+  async mailServerGoesDown(): Promise<void> {
+    await this.inbox.goDown();
+  }
+
+  async mailServerComesBack(): Promise<void> {
+    await this.inbox.comeBack();
+  }
+
+  /** Waits until the change topic holds each person's details as they are now (their latest version). */
+  async capturedAsTheyAreNow(people: readonly Person[]): Promise<void> {
+    await Promise.all(
+      people.map(({ name, user }) =>
+        this.changes.waitFor(
+          `${name}'s details as they are now (user ${user.id}, version ${user.version})`,
+          (r) => r.userId === user.id && (r.value?.after as { version?: number } | null)?.version === user.version,
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Waits until every change of `people` is on the change topic, and then until push-email has tried to deliver,
+   * failed and scheduled a retry: the mail server was down while push-email had these changes in hand.
+   */
+  async deliveryHasFailed(people: readonly Person[], timeoutMs = 20_000): Promise<number> {
+    if (this.inbox.isUp) throw new Error('The mail server is up: nothing can fail to be delivered');
+    await this.capturedAsTheyAreNow(people);
+    const baseline = await this.stack.pushEmailMetrics.retries();
+    let last = baseline;
+    return eventually(
+      async () => {
+        last = await this.stack.pushEmailMetrics.retries();
+        return last > baseline ? last : undefined;
+      },
+      {
+        awaiting: `push-email to fail a delivery and retry (push_email_retries_total above ${baseline})`,
+        timeoutMs,
+        intervalMs: 50,
+        lastSeen: () => `push_email_retries_total ${last}`,
+      },
+    );
+  }
+
+  /**
+   * Ends push-email with SIGKILL as soon as `count()` reaches `atLeast`: a crash at a moment the scenario chooses.
+   * Returns the count once push-email is gone: what had happened before the crash.
+   */
+  async crashPushEmailWhen(what: string, count: () => number, atLeast: number, timeoutMs = 20_000): Promise<number> {
+    await eventually(() => (count() >= atLeast ? true : undefined), {
+      awaiting: `${atLeast} ${what} before killing push-email`,
+      timeoutMs,
+      intervalMs: 5,
+      lastSeen: () => `${count()} ${what}`,
+    });
+    await this.stack.stack.killPushEmail();
+    this.emailsBeforeCrash = count();
+    return this.emailsBeforeCrash;
+  }
+
+  /** Starts push-email again, as it was configured; resolves once it is back in its consumer group. */
+  async restartPushEmail(): Promise<void> {
+    await this.stack.stack.restartPushEmail();
   }
 
   /** Sends a request that may be refused, and keeps the answer for the steps that look at it. */

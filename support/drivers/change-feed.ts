@@ -6,8 +6,10 @@ export interface CapturedRecord {
   readonly partition: number;
   readonly offset: number;
   readonly userId: number | undefined;
-  /** Debezium's envelope; null for the tombstone that follows a delete. */
+  /** Debezium's envelope; null for the tombstone that follows a delete, and for a value that is not JSON. */
   readonly value: { op: string; before: Row | null; after: Row | null } | null;
+  /** Why the value could not be read, when it is not JSON (a record someone else put on the topic). */
+  readonly unreadable?: string;
 }
 interface Row {
   readonly id: number;
@@ -35,13 +37,16 @@ export class ChangeFeed {
     await Promise.all([consumer.connect(), admin.connect()]);
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
+      // A record that is not JSON must not stop the feed (a throw here would be retried forever): it is kept as such.
       eachMessage: async ({ partition, message }) => {
-        const key = message.key ? (JSON.parse(message.key.toString()) as { id?: number }) : undefined;
+        const key = readJson(message.key).parsed as { id?: number } | null | undefined;
+        const value = readJson(message.value);
         feed.records.push({
           partition,
           offset: Number(message.offset),
           userId: key?.id,
-          value: message.value ? JSON.parse(message.value.toString()) : null,
+          value: (value.parsed ?? null) as CapturedRecord['value'],
+          ...(value.error ? { unreadable: value.error } : {}),
         });
       },
     });
@@ -100,5 +105,14 @@ export class ChangeFeed {
 
   async stop(): Promise<void> {
     await Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
+  }
+}
+
+function readJson(bytes: Buffer | null): { parsed?: unknown; error?: string } {
+  if (!bytes || bytes.length === 0) return {};
+  try {
+    return { parsed: JSON.parse(bytes.toString('utf8')) };
+  } catch (error) {
+    return { error: (error as Error).message };
   }
 }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { init, type MailServer } from 'smtp-tester';
 import { eventually } from '../lib/eventually';
 import { assertPortFree } from '../lib/ports';
@@ -7,23 +8,72 @@ export interface ReceivedMessage {
   readonly from: string;
   readonly subject: string;
   readonly text: string;
+  /** The Message-ID header as sent (with its angle brackets); '' when the message had none. */
+  readonly messageId: string;
+  /** When the server accepted it (epoch ms): what the benchmark measures latencies to. */
+  readonly receivedAt: number;
   readonly headers: Readonly<Record<string, unknown>>;
 }
 
-/** A real SMTP server (smtp-tester) that keeps every message it accepts, for the specs to read. */
+/**
+ * A real SMTP server (smtp-tester) that keeps every message it accepts, for the specs to read. It can go down (its
+ * port refuses connections) and come back on the same port, keeping the messages received before.
+ */
 export class Inbox {
   private readonly received: ReceivedMessage[] = [];
+  /** The server listening now; undefined while the mail server is down. */
+  private server: MailServer | undefined;
+  /** Errors of client connections, as smtp-server reported them. */
+  readonly connectionErrors: string[] = [];
 
-  private constructor(
-    private readonly server: MailServer,
-    readonly port: number,
-  ) {
-    server.bind((_address, _id, email) => this.received.push(toMessage(email)));
-  }
+  private constructor(readonly port: number) {}
 
   static async start(port: number): Promise<Inbox> {
     await assertPortFree(port, 'SMTP_PORT');
-    return new Inbox(init(port), port);
+    const inbox = new Inbox(port);
+    await inbox.listen();
+    return inbox;
+  }
+
+  get isUp(): boolean {
+    return this.server !== undefined;
+  }
+
+  /**
+   * Stops accepting connections, as a mail server that went down: senders get "connection refused". A session in
+   * progress may finish (smtp-server's close waits for it), so no message is cut off between acceptance and reply.
+   */
+  async goDown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => server.stop(() => resolve()));
+  }
+
+  /** Listens again on the same port; the messages received before are kept. */
+  async comeBack(): Promise<void> {
+    if (this.server) return;
+    await assertPortFree(this.port, 'SMTP_PORT (the inbox coming back)');
+    await this.listen();
+  }
+
+  private async listen(): Promise<void> {
+    const server = init(this.port);
+    // smtp-server re-emits a client's connection errors (a sender killed mid-transaction resets the connection):
+    // unheard, such an 'error' would end the whole test run. They are the sender's trouble, kept for diagnosis.
+    server.smtpServer.on('error', (error: Error) => this.connectionErrors.push(error.message));
+    const listening = server.smtpServer.server;
+    if (!listening.listening) {
+      // 'error' (the port was taken meanwhile) rejects: once() turns it into a thrown error.
+      await once(listening, 'listening');
+    }
+    server.bind((_address, _id, email) => this.received.push(toMessage(email)));
+    this.server = server;
+  }
+
+  /** Every message accepted so far, in order. */
+  all(): readonly ReceivedMessage[] {
+    return this.received;
   }
 
   messagesTo(address: string): ReceivedMessage[] {
@@ -52,7 +102,7 @@ export class Inbox {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.server.stop(() => resolve()));
+    return this.goDown();
   }
 }
 
@@ -70,6 +120,8 @@ function toMessage(email: ParsedEmail): ReceivedMessage {
     from: email.sender,
     subject: String(email.headers.subject ?? ''),
     text: email.body ?? '',
+    messageId: String(email.headers['message-id'] ?? ''),
+    receivedAt: Date.now(),
     headers: email.headers,
   };
 }

@@ -34,12 +34,18 @@ export async function startService(spec: ServiceSpec): Promise<ManagedProcess> {
     logFile: spec.logFile,
     stopTimeoutMs: 10_000,
   });
-  await eventually(
-    async () => {
-      service.assertRunning();
-      return (await fetch(spec.readyUrl, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined;
-    },
-    { awaiting: `${spec.name} to answer 200 at ${spec.readyUrl}`, timeoutMs: 60_000, intervalMs: 100 },
-  );
+  try {
+    await eventually(
+      async () => {
+        service.assertRunning();
+        return (await fetch(spec.readyUrl, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined;
+      },
+      { awaiting: `${spec.name} to answer 200 at ${spec.readyUrl}`, timeoutMs: 60_000, intervalMs: 100 },
+    );
+  } catch (error) {
+    // Nobody else holds this process yet: a service that never became ready must not outlive the failed start.
+    await service.stop();
+    throw error;
+  }
   return service;
 }

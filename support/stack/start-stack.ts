@@ -17,7 +17,7 @@ import {
   waitForTaskRunning,
 } from './debezium-connector';
 import type { StackPorts } from './ports';
-import { startService } from './services';
+import { type ServiceSpec, startService } from './services';
 
 const runFolderPrefix = 'cdc-harness-';
 const pushEmailGroupId = 'push-email';
@@ -43,9 +43,17 @@ export interface RunningStack {
   readonly pushEmailGroupId: string;
   readonly inbox: Inbox | undefined;
   readonly mailUiUrl: string | undefined;
+  /** The services as they run now: `pushEmail` is the process started last (see restartPushEmail). */
   readonly services: { readonly userdata: ManagedProcess; readonly pushEmail: ManagedProcess };
   readonly runFolder: string;
   readonly timings: readonly ComponentTiming[];
+  /** Ends push-email abruptly (SIGKILL to its process group), as a crash would; resolves once it is gone. */
+  killPushEmail(): Promise<void>;
+  /**
+   * Starts push-email again, with the environment it was first started with, once the process before is gone;
+   * resolves when it is ready (in its consumer group). The teardown stops this new process.
+   */
+  restartPushEmail(): Promise<void>;
   /** Stops everything started, in reverse order; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -134,31 +142,35 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       teardown.add('userdata', () => service.stop());
       return service;
     });
+    // Kept, so that a spec can kill push-email and start it again exactly as it was.
+    const pushEmailSpec: ServiceSpec = {
+      name: 'push-email',
+      env: {
+        PUSH_EMAIL_PORT: String(ports.pushEmail),
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        KAFKA_TOPIC: changeTopic,
+        KAFKA_GROUP_ID: pushEmailGroupId,
+        DATABASE_HOST: database.host,
+        DATABASE_PORT: String(database.port),
+        DATABASE_NAME: database.pushEmail.name,
+        DATABASE_USER: database.pushEmail.service.user,
+        DATABASE_PASSWORD: database.pushEmail.service.password,
+        // Quick retries: the specs stop the mail server for seconds, not minutes.
+        RETRY_INITIAL_MS: '200',
+        RETRY_MAX_MS: '2000',
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(ports.smtp),
+      },
+      readyUrl: `http://127.0.0.1:${ports.pushEmail}/ready`,
+      logFile: join(runFolder, 'push-email.log'),
+      runFolder,
+    };
+    // Whichever push-email runs at teardown time: the first one, or the one a spec started after killing it.
+    let currentPushEmail: ManagedProcess | undefined;
     const pushEmail = timed('push-email', async () => {
-      const service = await startService({
-        name: 'push-email',
-        env: {
-          PUSH_EMAIL_PORT: String(ports.pushEmail),
-          KAFKA_BROKERS: kafka.brokers.join(','),
-          KAFKA_TOPIC: changeTopic,
-          KAFKA_GROUP_ID: pushEmailGroupId,
-          DATABASE_HOST: database.host,
-          DATABASE_PORT: String(database.port),
-          DATABASE_NAME: database.pushEmail.name,
-          DATABASE_USER: database.pushEmail.service.user,
-          DATABASE_PASSWORD: database.pushEmail.service.password,
-          // Quick retries: the specs stop the mail server for seconds, not minutes.
-          RETRY_INITIAL_MS: '200',
-          RETRY_MAX_MS: '2000',
-          SMTP_HOST: '127.0.0.1',
-          SMTP_PORT: String(ports.smtp),
-        },
-        readyUrl: `http://127.0.0.1:${ports.pushEmail}/ready`,
-        logFile: join(runFolder, 'push-email.log'),
-        runFolder,
-      });
-      teardown.add('push-email', () => service.stop());
-      return service;
+      currentPushEmail = await startService(pushEmailSpec);
+      teardown.add('push-email', () => currentPushEmail?.stop());
+      return currentPushEmail;
     });
     const [, userdataService, pushEmailService] = await settleAll([connector, userdata, pushEmail]);
     log(readyLine(Date.now() - started, timings.entries));
@@ -171,9 +183,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       pushEmailGroupId,
       inbox,
       mailUiUrl,
-      services: { userdata: userdataService, pushEmail: pushEmailService },
+      services: {
+        userdata: userdataService,
+        get pushEmail(): ManagedProcess {
+          return currentPushEmail ?? pushEmailService;
+        },
+      },
       runFolder,
       timings: timings.entries,
+      killPushEmail: async () => {
+        await currentPushEmail?.kill();
+      },
+      restartPushEmail: async () => {
+        if (currentPushEmail?.isRunning) {
+          throw new Error('push-email is still running: kill or stop it before starting it again');
+        }
+        currentPushEmail = await startService(pushEmailSpec);
+      },
       stop,
     };
   } catch (error) {

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { CdcWorld, Person } from '../support/cucumber/world';
+import type { ReceivedMessage } from '../support/mail/inbox';
+
+const detailsUpdated = 'Your details were updated';
+
+When(
+  "a maintenance job touches {word}'s record without changing any of their details",
+  async function (this: CdcWorld, name: string) {
+    await this.touchRecordOf(name);
+  },
+);
+
+Then("that change of {word}'s record is captured", async function (this: CdcWorld, name: string) {
+  const record = await this.capturedChange(name, 'u', `the maintenance job's change of ${name}'s record`);
+  const before = (record.value?.before ?? {}) as Record<string, unknown>;
+  const after = (record.value?.after ?? {}) as Record<string, unknown>;
+  const details = (row: Record<string, unknown>) => ({ name: row.name, email: row.email, address: row.address });
+  assert.deepEqual(details(after), details(before), 'the captured change changed a detail of the person');
+  assert.notEqual(after.updated_at, before.updated_at, 'the captured change is not the one of updated_at');
+});
+
+When("an unreadable record turns up among {word}'s changes", async function (this: CdcWorld, name: string) {
+  await this.writeUnreadableRecordAmongChangesOf(name);
+});
+
+Then('the unreadable record is set aside as a dead letter, saying it is not JSON', async function (this: CdcWorld) {
+  const letter = await this.deadLetters.waitForLetterFrom(this.writtenRecordPosition);
+  assert.equal(letter.value, '{not json', 'the dead letter does not carry the record as it was');
+  assert.equal(letter.key, '{"id":999999}', 'the dead letter does not carry the key as it was');
+  assert.match(letter.headers['dlq.error'] ?? '(no dlq.error header)', /not JSON/);
+});
+
+Then('the unreadable record was set aside only once', { timeout: 90_000 }, async function (this: CdcWorld) {
+  await this.settle();
+  assert.equal(this.deadLetters.lettersFrom(this.writtenRecordPosition).length, 1);
+});
+
+Given('everyone has received their welcome', async function (this: CdcWorld) {
+  await this.welcomed(this.everyone);
+});
+
+Given('the mail server is down', async function (this: CdcWorld) {
+  await this.mailServerGoesDown();
+});
+
+Then(
+  'the emails about these changes cannot be delivered for now',
+  { timeout: 30_000 },
+  async function (this: CdcWorld) {
+    await this.deliveryHasFailed(this.everyone);
+  },
+);
+
+When('the mail server is back', async function (this: CdcWorld) {
+  await this.mailServerComesBack();
+});
+
+Given(
+  '{int} people are registered and have received their welcome',
+  { timeout: 60_000 },
+  async function (this: CdcWorld, count: number) {
+    await this.welcomed(await this.registerCrowd(count));
+  },
+);
+
+When('all of them move house at the same time', async function (this: CdcWorld) {
+  await Promise.all(
+    this.crowd.map(async (person) => {
+      person.readBefore = person.user;
+      await this.change(person.name, { address: `${person.name}'s new home, ${person.user.id}` });
+    }),
+  );
+});
+
+When(
+  'push-email crashes as soon as the first emails about the moves have arrived',
+  { timeout: 30_000 },
+  async function (this: CdcWorld) {
+    const emailed = () => this.crowd.filter((person) => updatesTo(this, person).length > 0).length;
+    const before = await this.crashPushEmailWhen('people emailed about their move', emailed, 3);
+    this.attach(`push-email was killed when ${before} of ${this.crowd.length} people had been emailed.`, 'text/plain');
+    assert.ok(
+      before < this.crowd.length,
+      `push-email had emailed all ${this.crowd.length} people when it was killed: the crash missed the burst`,
+    );
+  },
+);
+
+When('push-email is started again', { timeout: 90_000 }, async function (this: CdcWorld) {
+  await this.restartPushEmail();
+});
+
+/**
+ * The documented limit of push-email's guarantee: a crash after the mail server accepted an email and before the
+ * delivery log recorded it sends that one email again, with the same Message-ID. So each move must have exactly one
+ * Message-ID of its own, and one copy of it, except that at most one move may have two copies of its Message-ID.
+ */
+Then(
+  'in the end each of them has received exactly one email about their move, with a Message-ID of its own',
+  { timeout: 90_000 },
+  async function (this: CdcWorld) {
+    await this.settle();
+    const problems: string[] = [];
+    const resent: string[] = [];
+    const owners = new Map<string, string>();
+    for (const person of this.crowd) {
+      const { name, user, readBefore } = person;
+      const others = this.inbox.messagesTo(user.email).filter((m) => m.subject !== detailsUpdated);
+      if (others.map((m) => m.subject).join() !== `Welcome, ${name}`) {
+        problems.push(`${name}: other emails ${JSON.stringify(others.map((m) => m.subject))}`);
+      }
+      const updates = updatesTo(this, person);
+      const ids = [...new Set(updates.map((m) => m.messageId))];
+      if (ids.length !== 1 || !ids[0]) {
+        problems.push(`${name}: ${updates.length} update email(s) with Message-IDs ${JSON.stringify(ids)}`);
+        continue;
+      }
+      const [id] = ids;
+      const owner = owners.get(id);
+      if (owner) problems.push(`${name}: the Message-ID ${id} is ${owner}'s too`);
+      owners.set(id, name);
+      const from = readBefore?.address ?? '?';
+      if (!updates[0]?.text.includes(`Address: "${from}" → "${user.address}"`)) {
+        problems.push(`${name}: the email does not show the move from "${from}" to "${user.address}"`);
+      }
+      if (updates.length === 2) resent.push(`${name} (${id})`);
+      else if (updates.length > 2) problems.push(`${name}: ${updates.length} copies of ${id}`);
+    }
+    if (resent.length === 1) {
+      this.attach(
+        `One email was sent twice with the same Message-ID, as documented for a crash between the mail server's ` +
+          `acceptance and the delivery log's record: ${resent[0]}`,
+        'text/plain',
+      );
+    } else if (resent.length > 1) {
+      problems.push(`${resent.length} moves were emailed twice (at most one may be): ${resent.join(', ')}`);
+    }
+    assert.deepEqual(problems, [], 'some people were not emailed exactly once about their move');
+  },
+);
+
+function updatesTo(world: CdcWorld, person: Person): ReceivedMessage[] {
+  return world.inbox.messagesTo(person.user.email).filter((message) => message.subject === detailsUpdated);
+}
