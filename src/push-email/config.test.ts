@@ -17,7 +17,10 @@ describe('push-email configuration', () => {
       topic: 'cdc.info-user',
       groupId: 'push-email',
       deadLetterTopic: 'cdc.info-user.dlq',
+      concurrency: 3,
+      sessionTimeoutMs: 30_000,
     });
+    assert.deepEqual([config.smtp.pool, config.smtp.maxConnections], [true, 3]);
     assert.deepEqual(config.retry, { initialMs: 500, maxMs: 30_000 });
     assert.equal(config.database.database, 'push_email');
     assert.equal(config.messageIdDomain, 'userdata.invalid');
@@ -42,5 +45,6 @@ describe('push-email configuration', () => {
     );
     assert.throws(() => loadConfig({ ...required, SMTP_SECURE: 'yes' }), /SMTP_SECURE/);
     assert.throws(() => loadConfig({ ...required, RETRY_INITIAL_MS: '0' }), /RETRY_INITIAL_MS/);
+    assert.throws(() => loadConfig({ ...required, KAFKA_SESSION_TIMEOUT_MS: '1000' }), /KAFKA_SESSION_TIMEOUT_MS/);
   });
 });

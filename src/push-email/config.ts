@@ -17,6 +17,8 @@ const schema = z
     KAFKA_TOPIC: z.string().min(1).default('cdc.info-user'),
     KAFKA_GROUP_ID: z.string().min(1).default('push-email'),
     KAFKA_DLQ_TOPIC: z.string().min(1).optional(),
+    KAFKA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
     RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(500),
     RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
     DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
@@ -32,6 +34,7 @@ const schema = z
       .transform((value) => value === 'true'),
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
+    SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(3),
     MAIL_FROM: z.string().min(3).default('"User data" <no-reply@userdata.invalid>'),
     LOG_LEVEL: logLevel,
   })
@@ -42,6 +45,8 @@ const schema = z
       topic: env.KAFKA_TOPIC,
       groupId: env.KAFKA_GROUP_ID,
       deadLetterTopic: env.KAFKA_DLQ_TOPIC ?? `${env.KAFKA_TOPIC}.dlq`,
+      concurrency: env.KAFKA_CONCURRENCY,
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     },
     retry: { initialMs: env.RETRY_INITIAL_MS, maxMs: env.RETRY_MAX_MS },
     database: {
@@ -56,6 +61,9 @@ const schema = z
       host: env.SMTP_HOST,
       port: env.SMTP_PORT,
       secure: env.SMTP_SECURE,
+      // Pooled connections: an email costs one SMTP transaction, not a connection set up and torn down.
+      pool: true,
+      maxConnections: env.SMTP_MAX_CONNECTIONS,
       ...(env.SMTP_USER && env.SMTP_PASSWORD ? { auth: { user: env.SMTP_USER, pass: env.SMTP_PASSWORD } } : {}),
     },
     mailFrom: env.MAIL_FROM,

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import nodemailer from 'nodemailer';
 import { createLogger } from '../shared/logger';
@@ -27,9 +27,19 @@ const notify = new NotifyUserOfChange(
 const kafka = new Kafka({ clientId: 'push-email', brokers: config.kafka.brokers, logLevel: logLevel.WARN });
 const changes = new ChangeConsumer({
   // A stop waits for the fetch in flight; kafkajs's default 5 s long-poll would make every shutdown that long.
-  consumer: kafka.consumer({ groupId: config.kafka.groupId, maxWaitTimeInMs: 500 }),
+  consumer: kafka.consumer({
+    groupId: config.kafka.groupId,
+    maxWaitTimeInMs: 500,
+    sessionTimeout: config.kafka.sessionTimeoutMs,
+    // A third of the session timeout, as Kafka advises: a member is declared dead only after several missed beats.
+    heartbeatInterval: Math.floor(config.kafka.sessionTimeoutMs / 3),
+  }),
+  concurrency: config.kafka.concurrency,
   admin: kafka.admin(),
-  deadLetters: { producer: kafka.producer({ idempotent: true }), topic: config.kafka.deadLetterTopic },
+  deadLetters: {
+    producer: kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner }),
+    topic: config.kafka.deadLetterTopic,
+  },
   topic: config.kafka.topic,
   notify,
   logger,

@@ -59,6 +59,9 @@ export class Inbox {
 
   private async listen(): Promise<void> {
     const server = init(this.port);
+    // Going down closes the connections still open after this grace (smtp-server's default is 30 s): a transaction
+    // in progress finishes well within it, an idle pooled connection of push-email's is dropped, as a real outage would.
+    (server.smtpServer as unknown as { options: { closeTimeout: number } }).options.closeTimeout = 500;
     // smtp-server re-emits a client's connection errors (a sender killed mid-transaction resets the connection):
     // unheard, such an 'error' would end the whole test run. They are the sender's trouble, kept for diagnosis.
     server.smtpServer.on('error', (error: Error) => this.connectionErrors.push(error.message));

@@ -158,6 +158,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         // Quick retries: the specs stop the mail server for seconds, not minutes.
         RETRY_INITIAL_MS: '200',
         RETRY_MAX_MS: '2000',
+        // A crashed push-email's partitions go to its successor once Kafka declares it dead: seconds, not 30.
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(ports.smtp),
       },

@@ -27,6 +27,8 @@ export interface ChangeConsumerDependencies {
   readonly logger: Logger;
   readonly metrics: ConsumerMetrics;
   readonly retry?: RetryPolicy;
+  /** How many partitions are handled at once; each partition's records stay in order. */
+  readonly concurrency?: number;
   /** For tests: the jitter's source of randomness. */
   readonly random?: () => number;
 }
@@ -71,7 +73,11 @@ export class ChangeConsumer {
     if (this.stopping) return;
     // A new group starts at the beginning of the topic: a change made before the first start is still told.
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachMessage: (payload) => this.handle(payload) });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.deps.concurrency ?? 1,
+      eachMessage: (payload) => this.handle(payload),
+    });
   }
 
   /** Finishes the record in hand, leaves the group, and closes the connections; commits nothing it did not finish. */
