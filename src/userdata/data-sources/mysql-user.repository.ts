@@ -1,9 +1,9 @@
-import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { EmailAlreadyInUse } from '../entities/errors';
 import {
   assertExpectedVersion,
+  changeableFields,
   type ExpectedVersions,
-  fieldsChangedBy,
   type NewUser,
   type PageRequest,
   type User,
@@ -25,8 +25,9 @@ interface UserRow extends RowDataPacket {
 const columns = 'id, name, email, address, version, created_at, updated_at';
 
 /**
- * Users in the `clients.users` table of MySQL or MariaDB; each write is one row change in the binlog. Conditional
- * writes lock the row (SELECT … FOR UPDATE) so that the version check and the write are one atomic step.
+ * Users in the `clients.users` table of MySQL or MariaDB; each write is one statement, and one row change in the
+ * binlog (none when nothing changed). A conditional write checks the version in the same statement, so the check and
+ * the write are one atomic step.
  */
 export class MySqlUserRepository implements UserRepository {
   constructor(private readonly pool: Pool) {}
@@ -59,52 +60,49 @@ export class MySqlUserRepository implements UserRepository {
     return { users, nextAfterId: rows.length > limit ? users.at(-1)?.id : undefined };
   }
 
-  update(id: number, changes: UserChanges, expected: ExpectedVersions): Promise<User | undefined> {
-    return this.inTransaction(async (connection) => {
-      const user = await lockUser(connection, id);
-      if (!user) return undefined;
-      assertExpectedVersion(user, expected);
-      const fields = fieldsChangedBy(user, changes);
-      if (fields.length === 0) return user;
-      await connection
-        .execute(
-          `UPDATE users SET ${fields.map((field) => `${field} = ?`).join(', ')}, version = version + 1 WHERE id = ?`,
-          [...fields.map((field) => changes[field] as string), id],
-        )
-        .catch(duplicateEmail(changes.email ?? ''));
-      return lockUser(connection, id);
-    });
-  }
-
-  delete(id: number, expected: ExpectedVersions): Promise<boolean> {
-    return this.inTransaction(async (connection) => {
-      const user = await lockUser(connection, id);
-      if (!user) return false;
-      assertExpectedVersion(user, expected);
-      await connection.execute('DELETE FROM users WHERE id = ?', [id]);
-      return true;
-    });
-  }
-
-  private async inTransaction<T>(work: (connection: PoolConnection) => Promise<T>): Promise<T> {
-    const connection = await this.pool.getConnection();
-    try {
-      await connection.beginTransaction();
-      const result = await work(connection);
-      await connection.commit();
-      return result;
-    } catch (error) {
-      await connection.rollback().catch(() => undefined);
-      throw error;
-    } finally {
-      connection.release();
+  async update(id: number, changes: UserChanges, expected: ExpectedVersions): Promise<User | undefined> {
+    const given = changeableFields.filter((field) => changes[field] !== undefined);
+    if (given.length === 0) {
+      const user = await this.findById(id);
+      if (user) assertExpectedVersion(user, expected);
+      return user;
     }
+    const values = given.map((field) => changes[field] as string);
+    // One statement checks the expected version, bumps the version only when a value really changes (compared byte
+    // for byte, so a change of letter case counts), and writes: atomic without a transaction or a row lock held
+    // across round trips. MySQL evaluates a single-table UPDATE's assignments left to right, so the IF sees the old
+    // values.
+    const unchanged = given.map((field) => `BINARY ${field} <=> BINARY ?`).join(' AND ');
+    const [result] = await this.pool
+      .execute<ResultSetHeader>(
+        `UPDATE users SET version = IF(${unchanged}, version, version + 1), ${given
+          .map((field) => `${field} = ?`)
+          .join(', ')} WHERE id = ?${versionCondition(expected)}`,
+        [...values, ...values, id, ...(expected ?? [])],
+      )
+      .catch(duplicateEmail(changes.email ?? ''));
+    const user = await this.findById(id);
+    // Nothing matched: no such user, or one at another version than expected.
+    if (result.affectedRows === 0 && user) assertExpectedVersion(user, expected);
+    return user;
+  }
+
+  async delete(id: number, expected: ExpectedVersions): Promise<boolean> {
+    const [result] = await this.pool.execute<ResultSetHeader>(
+      `DELETE FROM users WHERE id = ?${versionCondition(expected)}`,
+      [id, ...(expected ?? [])],
+    );
+    if (result.affectedRows > 0) return true;
+    const user = await this.findById(id);
+    if (user) assertExpectedVersion(user, expected);
+    return false;
   }
 }
 
-async function lockUser(connection: PoolConnection, id: number): Promise<User | undefined> {
-  const [rows] = await connection.execute<UserRow[]>(`SELECT ${columns} FROM users WHERE id = ? FOR UPDATE`, [id]);
-  return rows[0] && toUser(rows[0]);
+/** `AND version IN (…)` for a conditional write; an empty list (only weak tags) matches no version. */
+function versionCondition(expected: ExpectedVersions): string {
+  if (expected === undefined) return '';
+  return expected.length > 0 ? ` AND version IN (${expected.map(() => '?').join(', ')})` : ' AND FALSE';
 }
 
 function toUser(row: UserRow): User {
