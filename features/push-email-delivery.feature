@@ -40,7 +40,7 @@ Feature: Every change is emailed exactly once, whatever goes wrong on the way
       | Carla               | Your details were updated                      |
 
   Scenario: push-email killed in the middle of a burst of changes emails every change once it is started again
-    Given 20 people are registered and have received their welcome
+    Given 40 people are registered and have received their welcome
     When all of them move house at the same time
     And push-email crashes as soon as the first emails about the moves have arrived
     And push-email is started again

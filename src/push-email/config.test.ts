@@ -17,10 +17,10 @@ describe('push-email configuration', () => {
       topic: 'cdc.info-user',
       groupId: 'push-email',
       deadLetterTopic: 'cdc.info-user.dlq',
-      concurrency: 3,
+      concurrency: 8,
       sessionTimeoutMs: 30_000,
     });
-    assert.deepEqual([config.smtp.pool, config.smtp.maxConnections], [true, 3]);
+    assert.deepEqual([config.smtp.pool, config.smtp.maxConnections], [true, 8]);
     assert.deepEqual(config.retry, { initialMs: 500, maxMs: 30_000 });
     assert.equal(config.database.database, 'push_email');
     assert.equal(config.messageIdDomain, 'userdata.invalid');

@@ -17,7 +17,7 @@ const schema = z
     KAFKA_TOPIC: z.string().min(1).default('cdc.info-user'),
     KAFKA_GROUP_ID: z.string().min(1).default('push-email'),
     KAFKA_DLQ_TOPIC: z.string().min(1).optional(),
-    KAFKA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
+    KAFKA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
     RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(500),
     RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
@@ -34,7 +34,7 @@ const schema = z
       .transform((value) => value === 'true'),
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
-    SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(3),
+    SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(8),
     MAIL_FROM: z.string().min(3).default('"User data" <no-reply@userdata.invalid>'),
     LOG_LEVEL: logLevel,
   })

@@ -207,6 +207,11 @@ export class CdcWorld extends World {
   }
 
   /** Starts push-email again, as it was configured; resolves once it is back in its consumer group. */
+  /** How many emails push-email may have in flight at once: the bound on what a crash can send twice. */
+  get pushEmailConcurrency(): number {
+    return this.stack.stack.pushEmailConcurrency;
+  }
+
   async restartPushEmail(): Promise<void> {
     await this.stack.stack.restartPushEmail();
   }

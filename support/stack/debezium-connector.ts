@@ -5,6 +5,12 @@ import { type DebeziumConnectorKind, debeziumConnectors } from '../versions';
 export const connectorName = 'userdata-cdc';
 /** Where change events of `clients.users` land, for push-email and anyone else who cares. */
 export const changeTopic = 'cdc.info-user';
+/**
+ * Partitions of the change topic: the unit of push-email's parallelism (a user's changes share a key, so stay in one
+ * partition and in order). 12 lets a few consumers, each handling several partitions at once, keep up with hundreds of
+ * changes per second.
+ */
+export const changeTopicPartitions = 12;
 /** Where push-email puts records of the change topic that are not change events. */
 export const deadLetterTopic = `${changeTopic}.dlq`;
 const topicPrefix = 'userdata';
@@ -67,7 +73,7 @@ export async function createTopics(brokers: readonly string[]): Promise<void> {
     await admin.createTopics({
       waitForLeaders: true,
       topics: [
-        { topic: changeTopic, numPartitions: 3, replicationFactor: 1 },
+        { topic: changeTopic, numPartitions: changeTopicPartitions, replicationFactor: 1 },
         { topic: deadLetterTopic, numPartitions: 1, replicationFactor: 1 },
         { topic: notificationTopic, numPartitions: 1, replicationFactor: 1 },
       ],

@@ -21,6 +21,7 @@ import { type ServiceSpec, startService } from './services';
 
 const runFolderPrefix = 'cdc-harness-';
 const pushEmailGroupId = 'push-email';
+const pushEmailConcurrency = 8;
 
 export interface StackOptions {
   readonly environment: Environment;
@@ -41,6 +42,8 @@ export interface RunningStack {
   readonly changeTopic: string;
   /** push-email's consumer group: how far it has got is how far emails have been sent. */
   readonly pushEmailGroupId: string;
+  /** How many partitions push-email handles at once, so how many emails it may have in flight. */
+  readonly pushEmailConcurrency: number;
   readonly inbox: Inbox | undefined;
   readonly mailUiUrl: string | undefined;
   /** The services as they run now: `pushEmail` is the process started last (see restartPushEmail). */
@@ -150,6 +153,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         KAFKA_BROKERS: kafka.brokers.join(','),
         KAFKA_TOPIC: changeTopic,
         KAFKA_GROUP_ID: pushEmailGroupId,
+        KAFKA_CONCURRENCY: String(pushEmailConcurrency),
         DATABASE_HOST: database.host,
         DATABASE_PORT: String(database.port),
         DATABASE_NAME: database.pushEmail.name,
@@ -183,6 +187,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       connectorStatusUrl: `${connect.url}/connectors/userdata-cdc/status`,
       changeTopic,
       pushEmailGroupId,
+      pushEmailConcurrency,
       inbox,
       mailUiUrl,
       services: {
