@@ -1,4 +1,4 @@
-import type { Admin, Consumer, EachMessagePayload, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from '../../../shared/logger';
 import type { NotifyUserOfChange } from '../../interactors/notify-user-of-change.interactor';
 import { MalformedChangeEvent, parseChangeRecord } from './debezium-envelope';
@@ -36,9 +36,10 @@ export interface ChangeConsumerDependencies {
 const defaultRetry: RetryPolicy = { initialMs: 500, maxMs: 30_000 };
 
 /**
- * The driving adapter from Kafka. Each record of the change topic is parsed and handed to the interactor; its offset
- * is committed only once every email it asks for was accepted (or the record was deliberately skipped), so a crash
- * replays the change rather than losing it, and the delivery log keeps the replay from sending twice.
+ * The driving adapter from Kafka. Each record of the change topic is parsed and handed to the interactor; an offset
+ * is committed only once every email of every record before it was accepted (or the record was deliberately
+ * skipped), so a crash replays changes rather than losing them, and the delivery log keeps a replay from sending
+ * twice.
  *
  * When sending fails (mail server or database down), the record's partition is paused and rewound to that record,
  * and resumed after an exponential backoff with jitter: nothing later in the partition overtakes it, nothing spins,
@@ -75,8 +76,9 @@ export class ChangeConsumer {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.deps.concurrency ?? 1,
-      eachMessage: (payload) => this.handle(payload),
+      eachBatch: (payload) => this.handleBatch(payload),
     });
   }
 
@@ -104,7 +106,28 @@ export class ChangeConsumer {
     }
   }
 
-  private async handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
+  /**
+   * Handles a partition's batch in order and commits once, after the last record handled: a burst costs one offset
+   * commit, not one per record. Stops at a record that must be tried again (its partition is paused and rewound by
+   * then), or when the consumer stops or the batch went stale in a rebalance; what was handled is still committed.
+   */
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    let handled: string | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      if (!(await this.handle(topic, partition, message))) break;
+      resolveOffset(message.offset);
+      handled = message.offset;
+      await heartbeat();
+    }
+    if (handled !== undefined) {
+      await this.deps.consumer.commitOffsets([{ topic, partition, offset: (BigInt(handled) + 1n).toString() }]);
+    }
+  }
+
+  /** Handles one record; false when it could not be, and is scheduled to be tried again. */
+  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<boolean> {
     const where = { topic, partition, offset: message.offset };
     try {
       const record = parseChangeRecord(message.value);
@@ -125,14 +148,16 @@ export class ChangeConsumer {
         try {
           await this.deadLetter(topic, partition, message, error);
         } catch (dlqError) {
-          return this.retryLater(topic, partition, message, dlqError);
+          this.retryLater(topic, partition, message, dlqError);
+          return false;
         }
       } else {
-        return this.retryLater(topic, partition, message, error);
+        this.retryLater(topic, partition, message, error);
+        return false;
       }
     }
     this.attempts.delete(partition);
-    await this.deps.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    return true;
   }
 
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: Error): Promise<void> {
