@@ -52,7 +52,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** Pids whose command line contains `text`, read from /proc (Linux); none elsewhere. */
-function processesMentioning(text: string): number[] {
+export function processesMentioning(text: string): number[] {
   if (!existsSync('/proc')) return [];
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {

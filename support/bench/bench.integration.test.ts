@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { BenchResults } from './summary';
+
+/** Every number in a tree of results, with its path. */
+function numbersIn(value: unknown, path = ''): [string, number][] {
+  if (typeof value === 'number') return [[path, value]];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, child]) => numbersIn(child, `${path}.${key}`));
+}
+
+// The benchmark's figures are not asserted (they belong to the machine); that it still runs end to end and produces
+// them is, so that `npm run bench` cannot rot between the runs that quote it.
+describe('npm run bench -- --quick', { timeout: 10 * 60_000 }, () => {
+  it('runs every phase on the real stack and writes figures for each', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cdc-bench-test-'));
+    try {
+      const run = spawnSync(
+        process.execPath,
+        ['--require', 'ts-node/register', join(__dirname, 'main.ts'), '--quick', '--out', out],
+        { encoding: 'utf8', env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } },
+      );
+      assert.equal(run.status, 0, `the benchmark failed:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+      const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
+      assert.equal(results.quick, true);
+      assert.ok(results.latency.tuned.updates > 0 && results.latency.defaults.updates > 0);
+      assert.ok(results.throughput.runs.length > 0);
+      assert.ok(results.throughput.rawMysqlUpdatesPerSecond > 0);
+      assert.ok(results.http.read.requestsPerSecond > 0 && results.http.update.requestsPerSecond > 0);
+      for (const component of ['MariaDB', 'Kafka', 'Kafka Connect', 'userdata', 'push-email']) {
+        assert.ok((results.memoryMiB.idle[component] ?? 0) > 0, `no idle memory reading for ${component}`);
+      }
+      const notFinite = numbersIn(results).filter(([, value]) => !Number.isFinite(value));
+      assert.deepEqual(notFinite, [], 'figures that are not numbers');
+      assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /End-to-end latency/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { type Consumer, Kafka, logLevel } from 'kafkajs';
+
+/** When the database committed a change (`source.ts_ms`) and when Debezium read it (the envelope's `ts_ms`). */
+export interface ChangeTime {
+  readonly committedAt: number;
+  readonly capturedAt: number;
+}
+
+/** Reads the change topic during a benchmark and remembers, per benchmark token (the new address), its times. */
+export class ChangeTimes {
+  readonly byToken = new Map<string, ChangeTime>();
+
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async start(brokers: readonly string[], topic: string): Promise<ChangeTimes> {
+    const kafka = new Kafka({ clientId: 'bench-change-times', brokers: [...brokers], logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({
+      groupId: `bench-change-times-${process.pid}-${Date.now()}`,
+      maxWaitTimeInMs: 50,
+    });
+    const times = new ChangeTimes(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (!message.value) return;
+        const event = JSON.parse(message.value.toString()) as {
+          after?: { address?: string } | null;
+          source?: { ts_ms?: number };
+          ts_ms?: number;
+        };
+        const token = event.after?.address;
+        if (token?.startsWith('bench ') && event.source?.ts_ms && event.ts_ms) {
+          times.byToken.set(token, { committedAt: event.source.ts_ms, capturedAt: event.ts_ms });
+        }
+      },
+    });
+    return times;
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,125 @@
+import type { HttpRun } from './http';
+import type { PipelineRun } from './pipeline';
+import type { Distribution } from './stats';
+
+export interface BenchResults {
+  readonly quick: boolean;
+  readonly finishedAt: string;
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGiB: number;
+    readonly node: string;
+  };
+  readonly startup: { readonly coldStarts: number; readonly medianMs: Record<string, number> };
+  readonly latency: { readonly tuned: PipelineRun; readonly defaults: PipelineRun; readonly p50Ratio: number };
+  readonly throughput: {
+    readonly runs: readonly PipelineRun[];
+    readonly cpuPercent: Readonly<Record<number, Record<string, number>>>;
+    readonly highestSustainedRate: number;
+    readonly rawMysqlUpdatesPerSecond: number;
+    readonly sustainedToRawRatio: number;
+  };
+  readonly http: { readonly read: HttpRun; readonly update: HttpRun; readonly updateToRawRatio: number };
+  readonly memoryMiB: { readonly idle: Record<string, number>; readonly underLoad: Record<string, number> };
+  readonly warmNpmTestSeconds: number | undefined;
+}
+
+const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value)}` : '–');
+const row = (cells: readonly (string | number)[]): string => `| ${cells.join(' | ')} |`;
+const percentiles = (d: Distribution): string[] => [ms(d.p50), ms(d.p90), ms(d.p99), ms(d.max)];
+
+/** The Markdown summary: the tables the README's Performance section shows. */
+export function summaryMarkdown(r: BenchResults): string {
+  const lines: string[] = [];
+  lines.push(
+    `Measured ${r.finishedAt} on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}${r.quick ? ' (quick mode: tiny samples, not figures to quote)' : ''}.`,
+    '',
+  );
+  lines.push('**End-to-end latency** (ms), one update at a time at a steady rate:', '');
+  lines.push(row(['connector polling', 'from', 'p50', 'p90', 'p99', 'max', 'changes']));
+  lines.push(row(['---', '---', '---:', '---:', '---:', '---:', '---:']));
+  for (const [label, run] of [
+    ['tuned (20 ms)', r.latency.tuned],
+    ['Debezium default (500 ms)', r.latency.defaults],
+  ] as const) {
+    lines.push(row([label, 'HTTP answer → SMTP accepted', ...percentiles(run.responseToAccepted), run.updates]));
+    lines.push(row([label, 'Debezium read → SMTP accepted', ...percentiles(run.capturedToAccepted), run.updates]));
+    lines.push(
+      row([label, 'commit (source.ts_ms, whole s) → SMTP', ...percentiles(run.committedToAccepted), run.updates]),
+    );
+  }
+  lines.push('', `Default polling ÷ tuned, p50: **${r.latency.p50Ratio}×**.`, '');
+  lines.push('**Throughput**, open-loop updates through userdata:', '');
+  lines.push(row(['offered /s', 'updates', 'emails /s', 'p50 ms', 'p99 ms', 'lost', 'duplicated', 'refused']));
+  lines.push(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  for (const run of r.throughput.runs) {
+    lines.push(
+      row([
+        run.ratePerSecond,
+        run.updates,
+        run.emailsPerSecond,
+        ms(run.scheduledToAccepted.p50),
+        ms(run.scheduledToAccepted.p99),
+        run.lost,
+        run.duplicated,
+        run.refused,
+      ]),
+    );
+  }
+  const cpuRates = Object.keys(r.throughput.cpuPercent);
+  if (cpuRates.length > 0) {
+    const parts = [...new Set(cpuRates.flatMap((rate) => Object.keys(r.throughput.cpuPercent[Number(rate)] ?? {})))];
+    lines.push('', 'CPU per component during each run (% of one core; the machine has ' + r.machine.cpus + '):', '');
+    lines.push(row(['offered /s', ...parts]));
+    lines.push(row(['---:', ...parts.map(() => '---:')]));
+    for (const rate of cpuRates) {
+      lines.push(row([rate, ...parts.map((part) => r.throughput.cpuPercent[Number(rate)]?.[part] ?? 0)]));
+    }
+  }
+  lines.push(
+    '',
+    `Highest rate sustained with no loss and p99 ≤ 1 s: **${r.throughput.highestSustainedRate}/s**; raw mysql2 single-row UPDATEs at 16 connections: **${Math.round(r.throughput.rawMysqlUpdatesPerSecond)}/s** (ratio ${r.throughput.sustainedToRawRatio}).`,
+    '',
+  );
+  lines.push('**userdata over HTTP** (autocannon, 16 connections):', '');
+  lines.push(row(['request', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx']));
+  lines.push(row(['---', '---:', '---:', '---:', '---:']));
+  lines.push(
+    row([
+      'GET /users/{id}',
+      Math.round(r.http.read.requestsPerSecond),
+      r.http.read.p50Ms,
+      r.http.read.p99Ms,
+      r.http.read.non2xx,
+    ]),
+  );
+  lines.push(
+    row([
+      'PATCH /users/{id}',
+      Math.round(r.http.update.requestsPerSecond),
+      r.http.update.p50Ms,
+      r.http.update.p99Ms,
+      r.http.update.non2xx,
+    ]),
+  );
+  lines.push('', `PATCH ÷ raw mysql2 UPDATE: **${r.http.updateToRawRatio}**.`, '');
+  lines.push(`**Start-up** (median of ${r.startup.coldStarts} cold start(s), s):`, '');
+  const components = Object.keys(r.startup.medianMs);
+  lines.push(row(components));
+  lines.push(row(components.map(() => '---:')));
+  lines.push(row(components.map((key) => ((r.startup.medianMs[key] ?? NaN) / 1000).toFixed(1))));
+  if (r.warmNpmTestSeconds !== undefined) lines.push('', `A warm \`npm test\`: ${r.warmNpmTestSeconds} s.`);
+  lines.push('', '**Resident memory** (MiB):', '');
+  const names = [...new Set([...Object.keys(r.memoryMiB.idle), ...Object.keys(r.memoryMiB.underLoad)])];
+  lines.push(row(['', ...names, 'total']));
+  lines.push(row(['---', ...names.map(() => '---:'), '---:']));
+  for (const [label, reading] of [
+    ['idle', r.memoryMiB.idle],
+    ['under the highest load', r.memoryMiB.underLoad],
+  ] as const) {
+    const values = names.map((name) => reading[name] ?? 0);
+    lines.push(row([label, ...values, values.reduce((a, b) => a + b, 0)]));
+  }
+  return `${lines.join('\n')}\n`;
+}
