@@ -152,8 +152,8 @@ describe('userdata main: graceful shutdown on SIGTERM', { timeout: 120_000 }, ()
     );
 
     // Blocked = a row lock wait exists (a global status counter any user may read; nothing else uses this private
-    // server) AND one of userdata's sessions is running its SELECT … FOR UPDATE (the migrator cannot see other users'
-    // sessions, nor INNODB_TRX without PROCESS; the userdata user sees its own sessions).
+    // server) AND one of userdata's sessions is running its UPDATE of the users table (the migrator cannot see other
+    // users' sessions, nor INNODB_TRX without PROCESS; the userdata user sees its own sessions).
     let blockedSeen = 'nothing yet';
     await eventually(
       async () => {
@@ -163,7 +163,7 @@ describe('userdata main: graceful shutdown on SIGTERM', { timeout: 120_000 }, ()
         );
         const [sessions] = await (observer as Connection).query<RowDataPacket[]>(
           `SELECT ID, STATE, TIME_MS, INFO FROM information_schema.PROCESSLIST
-            WHERE USER = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%FOR UPDATE%'`,
+            WHERE USER = ? AND ID <> CONNECTION_ID() AND INFO LIKE 'UPDATE users%'`,
           [database.userdata.user],
         );
         const lockWaits = Number(waits[0]?.Value);
