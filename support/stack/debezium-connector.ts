@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import type { RunningInfrastructure } from '../environment';
 import { eventually, GiveUp } from '../lib/eventually';
 import { type DebeziumConnectorKind, debeziumConnectors } from '../versions';
 
@@ -60,6 +61,23 @@ export function connectorConfig(settings: ConnectorSettings): Record<string, str
     'transforms.route.regex': `${topicPrefix}\\.clients\\.users`,
     'transforms.route.replacement': changeTopic,
   };
+}
+
+/** The connector configuration for an environment's running infrastructure: where Connect finds the database and Kafka. */
+export function connectorConfigFor(
+  infrastructure: RunningInfrastructure,
+  pollIntervalMs?: number,
+): Record<string, string> {
+  const { database, databaseForConnect, kafka, connect } = infrastructure;
+  return connectorConfig({
+    connector: connect.connector,
+    databaseHost: databaseForConnect.host,
+    databasePort: databaseForConnect.port,
+    user: database.debezium.user,
+    password: database.debezium.password,
+    kafkaBootstrap: kafka.bootstrapForConnect,
+    ...(pollIntervalMs ? { pollIntervalMs } : {}),
+  });
 }
 
 /**

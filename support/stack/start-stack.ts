@@ -10,7 +10,7 @@ import { Inbox } from '../mail/inbox';
 import { startMailDev } from '../mail/maildev';
 import {
   changeTopic,
-  connectorConfig,
+  connectorConfigFor,
   createTopics,
   registerConnector,
   waitForInitialSnapshot,
@@ -112,18 +112,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     const connector = timed('connector', async () => {
       await createTopics(kafka.brokers);
-      await registerConnector(
-        connect.url,
-        connectorConfig({
-          connector: connect.connector,
-          databaseHost: infrastructure.databaseForConnect.host,
-          databasePort: infrastructure.databaseForConnect.port,
-          user: database.debezium.user,
-          password: database.debezium.password,
-          kafkaBootstrap: kafka.bootstrapForConnect,
-          ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
-        }),
-      );
+      await registerConnector(connect.url, connectorConfigFor(infrastructure, options.pollIntervalMs));
       await waitForTaskRunning(connect.url);
       return waitForInitialSnapshot(kafka.brokers);
     });
