@@ -34,9 +34,12 @@ class CountingMetrics implements ConsumerMetrics {
 /** Counts the attempts to send through the real sender, so the test knows the SMTP server refused some. */
 class CountingEmailSender implements EmailSender {
   attempts = 0;
+  /** While set, every send waits for it: an email held "in hand". */
+  hold: Promise<void> | undefined;
   constructor(private readonly inner: EmailSender) {}
-  send(email: Email): Promise<void> {
+  async send(email: Email): Promise<void> {
     this.attempts++;
+    await this.hold;
     return this.inner.send(email);
   }
 }
@@ -182,6 +185,38 @@ describe('ChangeConsumer with a real broker and a real SMTP server', { timeout: 
       assert.equal(metadata?.partitions.length, 1, 'the consumer did not create the topic itself');
     } finally {
       await consumer.stop();
+      transporter.close();
+      await inbox.stop();
+    }
+  });
+
+  it('on stop, finishes the email in hand, commits it, and leaves the group', async () => {
+    const topic = 'changes-stopping';
+    await produce(topic, [updateEvent]);
+    const smtpPort = await freePort();
+    const inbox = await Inbox.start(smtpPort);
+    const { consumer, sender, transporter } = await consumerFor(topic, 'stopping', smtpPort);
+    let release: () => void = () => undefined;
+    sender.hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      await consumer.start();
+      await eventually(() => (sender.attempts >= 1 ? true : undefined), {
+        awaiting: 'the email about the update to be in hand',
+        lastSeen: () => `${sender.attempts} attempt(s)`,
+      });
+      const stopped = consumer.stop();
+      release();
+      await stopped;
+      assert.equal(inbox.messagesTo('ana@example.com').length, 1, 'the email in hand was not sent');
+      assert.equal(await committedOffset('stopping', topic), 1, 'the email in hand was not committed');
+      const admin = client.admin();
+      await admin.connect();
+      const { groups } = await admin.describeGroups(['stopping']);
+      await admin.disconnect();
+      assert.deepEqual(groups[0]?.members, [], 'the consumer did not leave its group');
+    } finally {
       transporter.close();
       await inbox.stop();
     }

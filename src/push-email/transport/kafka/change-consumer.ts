@@ -111,18 +111,33 @@ export class ChangeConsumer {
    * commit, not one per record. Stops at a record that must be tried again (its partition is paused and rewound by
    * then), or when the consumer stops or the batch went stale in a rebalance; what was handled is still committed.
    */
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     let handled: string | undefined;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      if (!(await this.handle(topic, partition, message))) break;
-      resolveOffset(message.offset);
-      handled = message.offset;
-      await heartbeat();
-    }
-    if (handled !== undefined) {
-      await this.deps.consumer.commitOffsets([{ topic, partition, offset: (BigInt(handled) + 1n).toString() }]);
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) break;
+        if (!(await this.handle(topic, partition, message))) break;
+        resolveOffset(message.offset);
+        handled = message.offset;
+        // Throws when the group rebalances or the consumer stops: what was handled is still committed below.
+        await heartbeat();
+      }
+    } finally {
+      if (handled !== undefined) {
+        // The batch's own commit, not consumer.commitOffsets(), which does nothing once the consumer is stopping: the
+        // email in hand when SIGTERM came is committed before push-email leaves its group.
+        await commitOffsetsIfNecessary({
+          topics: [{ topic, partitions: [{ partition, offset: (BigInt(handled) + 1n).toString() }] }],
+        });
+      }
     }
   }
 
