@@ -70,7 +70,7 @@ export function summaryMarkdown(r: BenchResults): string {
   const cpuRates = Object.keys(r.throughput.cpuPercent);
   if (cpuRates.length > 0) {
     const parts = [...new Set(cpuRates.flatMap((rate) => Object.keys(r.throughput.cpuPercent[Number(rate)] ?? {})))];
-    lines.push('', 'CPU per component during each run (% of one core; the machine has ' + r.machine.cpus + '):', '');
+    lines.push('', `CPU per component during each run (% of one core; the machine has ${r.machine.cpus}):`, '');
     lines.push(row(['offered /s', ...parts]));
     lines.push(row(['---:', ...parts.map(() => '---:')]));
     for (const rate of cpuRates) {
