@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logLevel, parseConfig, port } from '../shared/config';
+import { databaseLocation, logLevel, parseConfig, port } from '../shared/config';
 
 const schema = z
   .object({
@@ -21,9 +21,7 @@ const schema = z
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
     RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(500),
     RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
-    DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
-    DATABASE_PORT: port.default(3306),
-    DATABASE_NAME: z.string().min(1).default('push_email'),
+    ...databaseLocation('push_email'),
     DATABASE_USER: z.string().min(1),
     DATABASE_PASSWORD: z.string().min(1),
     SMTP_HOST: z.string().min(1),

@@ -13,3 +13,12 @@ export function parseConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessE
 
 export const port = z.coerce.number().int().min(0).max(65_535);
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** Where a service's database is: the same three variables, with the same defaults, for every service and command. */
+export function databaseLocation(defaultName: string) {
+  return {
+    DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_PORT: port.default(3306),
+    DATABASE_NAME: z.string().min(1).default(defaultName),
+  };
+}

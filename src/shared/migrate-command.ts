@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import { z } from 'zod';
-import { parseConfig, port } from './config';
+import { databaseLocation, parseConfig } from './config';
 import { loadMigrations, migrate } from './mysql-migrator';
 
 /**
@@ -16,9 +16,7 @@ export async function runMigrateCommand(
   try {
     const config = parseConfig(
       z.object({
-        DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
-        DATABASE_PORT: port.default(3306),
-        DATABASE_NAME: z.string().min(1).default(defaultDatabase),
+        ...databaseLocation(defaultDatabase),
         MIGRATION_USER: z.string().min(1),
         MIGRATION_PASSWORD: z.string().min(1),
       }),

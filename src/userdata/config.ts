@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { logLevel, parseConfig, port } from '../shared/config';
+import { databaseLocation, logLevel, parseConfig, port } from '../shared/config';
 
 const schema = z
   .object({
     USERDATA_HOST: z.string().min(1).default('127.0.0.1'),
     USERDATA_PORT: port.default(3000),
-    DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
-    DATABASE_PORT: port.default(3306),
-    DATABASE_NAME: z.string().min(1).default('clients'),
+    ...databaseLocation('clients'),
     DATABASE_USER: z.string().min(1),
     DATABASE_PASSWORD: z.string().min(1),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
