@@ -16,6 +16,8 @@ export interface DebeziumConnector {
   readonly connectorClass: string;
   /** `database.ssl.mode` off: the two connectors spell it differently. */
   readonly sslModeDisabled: string;
+  /** Connector properties only this connector needs. */
+  readonly extraProperties: Readonly<Record<string, string>>;
 }
 
 /**
@@ -30,11 +32,15 @@ export const debeziumConnectors: Record<DebeziumConnectorKind, DebeziumConnector
     version: '3.5.0.Final',
     connectorClass: 'io.debezium.connector.mariadb.MariaDbConnector',
     sslModeDisabled: 'disable',
+    extraProperties: {},
   },
   mysql: {
     artifactId: 'debezium-connector-mysql',
     version: '3.6.1.Final',
     connectorClass: 'io.debezium.connector.mysql.MySqlConnector',
     sslModeDisabled: 'disabled',
+    // MySQL 8.4 authenticates with caching_sha2_password: without TLS, a login that misses the server's cache needs
+    // the server's RSA key (Connector/J property, passed through with the `driver.` prefix).
+    extraProperties: { 'driver.allowPublicKeyRetrieval': 'true' },
   },
 };

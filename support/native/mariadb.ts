@@ -3,9 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
-import { pushEmailMigrations } from '../../src/push-email/data-sources/schema';
-import { loadMigrations, migrate } from '../../src/shared/mysql-migrator';
-import { userdataMigrations } from '../../src/userdata/data-sources/schema';
+import { applyMigrations, type DatabasePasswords, databaseEndpoint, provisionDatabase } from '../database/provisioning';
 import type { DatabaseEndpoint } from '../environment';
 import { eventually } from '../lib/eventually';
 import { ManagedProcess } from '../lib/processes';
@@ -35,13 +33,7 @@ async function findBinary(name: string): Promise<string> {
 export interface MariaDbOptions {
   readonly folder: string;
   readonly port: number;
-  readonly password: {
-    readonly migrator: string;
-    readonly userdata: string;
-    readonly debezium: string;
-    readonly pushEmailMigrator: string;
-    readonly pushEmail: string;
-  };
+  readonly password: DatabasePasswords;
 }
 
 /**
@@ -101,81 +93,11 @@ export async function startMariaDb(
     { awaiting: `MariaDB to accept connections on ${socket}`, timeoutMs: 30_000 },
   );
   try {
-    await provision(admin, options);
+    await provisionDatabase(admin, options.password, '127.0.0.1');
   } finally {
     await admin.end();
   }
-  await applyMigrations(options);
-  return {
-    process,
-    database: {
-      host: '127.0.0.1',
-      port: options.port,
-      name: 'clients',
-      migrator: { user: 'userdata_migrator', password: options.password.migrator },
-      userdata: { user: 'userdata', password: options.password.userdata },
-      debezium: { user: 'debezium', password: options.password.debezium },
-      pushEmail: {
-        name: 'push_email',
-        migrator: { user: 'push_email_migrator', password: options.password.pushEmailMigrator },
-        service: { user: 'push_email', password: options.password.pushEmail },
-      },
-    },
-  };
-}
-
-async function provision(admin: mysql.Connection, options: MariaDbOptions): Promise<void> {
-  await admin.query('CREATE DATABASE IF NOT EXISTS clients CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
-  // push-email keeps its delivery log in a database of its own, which Debezium does not capture.
-  await admin.query('CREATE DATABASE IF NOT EXISTS push_email CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
-  // Each client gets what it needs and no more: the migrator changes the schema of `clients`; the service reads and
-  // writes rows; Debezium reads the binlog and snapshots (RELOAD for the snapshot's flush, SHOW DATABASES to find
-  // the captured one).
-  await admin.query(
-    `CREATE OR REPLACE USER 'userdata_migrator'@'127.0.0.1' IDENTIFIED BY ?;
-     GRANT CREATE, ALTER, INDEX, DROP, REFERENCES, SELECT, INSERT, UPDATE, DELETE ON clients.* TO 'userdata_migrator'@'127.0.0.1';
-     CREATE OR REPLACE USER 'userdata'@'127.0.0.1' IDENTIFIED BY ?;
-     GRANT SELECT, INSERT, UPDATE, DELETE ON clients.* TO 'userdata'@'127.0.0.1';
-     CREATE OR REPLACE USER 'debezium'@'127.0.0.1' IDENTIFIED BY ?;
-     GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'debezium'@'127.0.0.1';
-     CREATE OR REPLACE USER 'push_email_migrator'@'127.0.0.1' IDENTIFIED BY ?;
-     GRANT CREATE, ALTER, INDEX, DROP, REFERENCES, SELECT, INSERT, UPDATE, DELETE ON push_email.* TO 'push_email_migrator'@'127.0.0.1';
-     CREATE OR REPLACE USER 'push_email'@'127.0.0.1' IDENTIFIED BY ?;
-     GRANT SELECT, INSERT ON push_email.* TO 'push_email'@'127.0.0.1';`,
-    [
-      options.password.migrator,
-      options.password.userdata,
-      options.password.debezium,
-      options.password.pushEmailMigrator,
-      options.password.pushEmail,
-    ],
-  );
-}
-
-/** Each service's schema comes from its own migrations, applied as its `migrate` command does, by its migrator. */
-async function applyMigrations(options: MariaDbOptions): Promise<void> {
-  await applyMigrationsOf(options.port, 'clients', userdataMigrations, 'userdata_migrator', options.password.migrator);
-  await applyMigrationsOf(
-    options.port,
-    'push_email',
-    pushEmailMigrations,
-    'push_email_migrator',
-    options.password.pushEmailMigrator,
-  );
-}
-
-async function applyMigrationsOf(port: number, database: string, folder: string, user: string, password: string) {
-  const connection = await mysql.createConnection({
-    host: '127.0.0.1',
-    port,
-    database,
-    user,
-    password,
-    multipleStatements: true,
-  });
-  try {
-    await migrate(connection, loadMigrations(folder));
-  } finally {
-    await connection.end();
-  }
+  const database = databaseEndpoint('127.0.0.1', options.port, options.password);
+  await applyMigrations(database);
+  return { process, database };
 }

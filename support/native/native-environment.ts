@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { newPasswords } from '../database/provisioning';
 import type { Environment, InfrastructurePlan, RunningInfrastructure } from '../environment';
 import { Timings } from '../lib/timings';
 import type { DebeziumConnectorKind } from '../versions';
@@ -30,13 +30,7 @@ export class NativeEnvironment implements Environment {
       const started = await startMariaDb({
         folder: join(plan.runFolder, 'mariadb'),
         port: plan.ports.database,
-        password: {
-          migrator: secret(),
-          userdata: secret(),
-          debezium: secret(),
-          pushEmailMigrator: secret(),
-          pushEmail: secret(),
-        },
+        password: newPasswords(),
       });
       plan.onStarted('MariaDB', () => started.process.stop());
       return started.database;
@@ -80,9 +74,4 @@ export class NativeEnvironment implements Environment {
       timings: timings.entries,
     };
   }
-}
-
-/** Passwords are made per run and never written to the repository. */
-function secret(): string {
-  return randomBytes(18).toString('base64url');
 }

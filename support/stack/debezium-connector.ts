@@ -60,6 +60,7 @@ export function connectorConfig(settings: ConnectorSettings): Record<string, str
     'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
     'transforms.route.regex': `${topicPrefix}\\.clients\\.users`,
     'transforms.route.replacement': changeTopic,
+    ...connector.extraProperties,
   };
 }
 

@@ -1,2 +1,2 @@
 -- Optimistic concurrency: every change of a user increments its version, which the API exposes as the ETag.
-ALTER TABLE users ADD COLUMN IF NOT EXISTS version INT UNSIGNED NOT NULL DEFAULT 1 AFTER address;
+ALTER TABLE users ADD COLUMN version INT UNSIGNED NOT NULL DEFAULT 1 AFTER address;
