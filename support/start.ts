@@ -9,7 +9,7 @@ import { startStack } from './stack/start-stack';
 async function main(): Promise<void> {
   const ports = await documentedPorts(process.env);
   const stack = await startStack({
-    environment: environmentFromEnv(process.env),
+    environment: await environmentFromEnv(process.env, (line) => console.log(line)),
     ports,
     mailSink: 'maildev',
     keepData: process.env.CDC_KEEP_DATA === '1',
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       `  emails (MailDev) ${stack.mailUiUrl}`,
       `  Kafka            ${stack.infrastructure.kafka.brokers.join(',')}   topic ${stack.changeTopic}`,
       `  Kafka Connect    ${stack.infrastructure.connect.url}   status: ${stack.connectorStatusUrl}`,
-      `  MariaDB          ${database.host}:${database.port}   database ${database.name}, user ${database.userdata.user} / ${database.userdata.password}`,
+      `  database         ${database.host}:${database.port}   database ${database.name}, user ${database.userdata.user} / ${database.userdata.password}`,
       `  SMTP             127.0.0.1:${ports.smtp}`,
       `  push-email       http://127.0.0.1:${ports.pushEmail}/ready`,
       `  data and logs    ${stack.runFolder}`,

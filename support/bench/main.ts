@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < plan.coldStarts; i++) {
     const started = Date.now();
     const candidate = await startStack({
-      environment: environmentFromEnv(process.env),
+      environment: await environmentFromEnv(process.env, log),
       ports: await freePorts(),
       mailSink: 'inbox',
       keepData: process.env.CDC_KEEP_DATA === '1',

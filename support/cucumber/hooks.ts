@@ -7,12 +7,13 @@ import type { CdcWorld } from './world';
 
 // The first run resolves jars with Maven (minutes on a slow network); later runs start in seconds.
 BeforeAll({ timeout: 15 * 60_000 }, async () => {
+  const log = (line: string) => console.log(line);
   const stack = await startStack({
-    environment: environmentFromEnv(process.env),
+    environment: await environmentFromEnv(process.env, log),
     ports: await freePorts(),
     mailSink: 'inbox',
     keepData: process.env.CDC_KEEP_DATA === '1',
-    log: (line) => console.log(line),
+    log,
   });
   try {
     await holdStack(stack);

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, GiveUp } from '../lib/eventually';
 import { ManagedProcess } from '../lib/processes';
+import { connectWorkerSettings } from '../stack/connect-worker';
 import { type DebeziumConnectorKind, debeziumConnectors } from '../versions';
 import { javaCommand, jvmOptions, properties } from './java';
 
@@ -23,29 +24,11 @@ export async function startConnect(options: ConnectOptions): Promise<{ process: 
     config,
     properties({
       'bootstrap.servers': options.bootstrapServers,
-      'group.id': 'cdc-harness-connect',
-      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      // Plain JSON events: consumers read `{before, after, source, op}` without a schema wrapper.
-      'key.converter.schemas.enable': 'false',
-      'value.converter.schemas.enable': 'false',
-      'config.storage.topic': 'connect-configs',
-      'offset.storage.topic': 'connect-offsets',
-      'status.storage.topic': 'connect-status',
-      'config.storage.replication.factor': '1',
-      'offset.storage.replication.factor': '1',
-      'status.storage.replication.factor': '1',
-      'offset.storage.partitions': '1',
-      'status.storage.partitions': '1',
-      // The default 60 s means a minute of events replayed after a crash.
-      'offset.flush.interval.ms': '1000',
-      'scheduled.rebalance.max.delay.ms': '0',
+      ...connectWorkerSettings,
       listeners: `http://127.0.0.1:${options.port}`,
       'rest.advertised.host.name': '127.0.0.1',
       'rest.advertised.port': String(options.port),
-      // plugin.path holds only the Debezium folder, and service_load skips the scan of every class: seconds saved.
       'plugin.path': options.pluginPath,
-      'plugin.discovery': 'service_load',
     }),
   );
   const process = new ManagedProcess({

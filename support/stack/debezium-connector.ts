@@ -122,7 +122,7 @@ export async function registerConnector(connectUrl: string, config: Record<strin
   );
 }
 
-interface ConnectorStatus {
+export interface ConnectorStatus {
   connector: { state: string; trace?: string };
   tasks: { id: number; state: string; trace?: string }[];
 }

@@ -60,7 +60,10 @@ describe('npm start', { timeout: 300_000 }, () => {
       );
       assert.match(output, new RegExp(`userdata API +http://127\\.0\\.0\\.1:${ports.userdata}`));
       assert.match(output, new RegExp(`emails \\(MailDev\\) +http://127\\.0\\.0\\.1:${ports.mailUi}`));
-      assert.match(output, /^Stack ready in [\d.]+ s: .*MariaDB [\d.]+ s.*Kafka Connect [\d.]+ s.*connector [\d.]+ s/m);
+      assert.match(
+        output,
+        /^Stack ready \([^)]+\) in [\d.]+ s: .*(MariaDB|MySQL) [\d.]+ s.*Kafka Connect [\d.]+ s.*connector [\d.]+ s/m,
+      );
 
       const created = await fetch(`http://127.0.0.1:${ports.userdata}/users`, {
         method: 'POST',

@@ -168,7 +168,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       return currentPushEmail;
     });
     const [, userdataService, pushEmailService] = await settleAll([connector, userdata, pushEmail]);
-    log(readyLine(Date.now() - started, timings.entries));
+    log(readyLine(options.environment.name, Date.now() - started, timings.entries));
     return {
       infrastructure,
       ports,
@@ -213,7 +213,7 @@ async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T
   return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-function readyLine(totalMs: number, timings: readonly ComponentTiming[]): string {
+function readyLine(environment: string, totalMs: number, timings: readonly ComponentTiming[]): string {
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-  return `Stack ready in ${seconds(totalMs)}: ${timings.map((t) => `${t.component} ${seconds(t.ms)}`).join(' · ')}`;
+  return `Stack ready (${environment}) in ${seconds(totalMs)}: ${timings.map((t) => `${t.component} ${seconds(t.ms)}`).join(' · ')}`;
 }

@@ -17,7 +17,7 @@ const opNames: Record<string, string> = { c: 'create', u: 'update', d: 'delete' 
 
 async function main(): Promise<void> {
   const stack = await startStack({
-    environment: environmentFromEnv(process.env),
+    environment: await environmentFromEnv(process.env, console.log),
     ports: await freePorts(),
     mailSink: 'inbox',
   });

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveJars } from '../native/jars';
+import { type DebeziumConnectorKind, debeziumConnectors, versions } from '../versions';
+
+export const connectImageFolder = join(__dirname, '..', '..', 'connect-image');
+const recipe = ['Dockerfile', 'docker-entrypoint.sh'];
+
+export interface ConnectImageContext {
+  /** A folder holding the Dockerfile, its entrypoint and plugins/<connector>/: what `docker build` needs. */
+  readonly folder: string;
+  /** Changes whenever the recipe, the base image or a plugin version does: part of the built image's tag. */
+  readonly hash: string;
+  readonly buildArgs: Readonly<Record<string, string>>;
+}
+
+/**
+ * Lays out connect-image/'s build context in the jar cache: the recipe plus both Debezium plugin folders, resolved
+ * with Maven exactly as the native environment resolves them (so every environment runs the same jars).
+ */
+export async function prepareConnectImageContext(
+  jarCache: string,
+  baseImage: string,
+  log: (line: string) => void,
+): Promise<ConnectImageContext> {
+  const kinds: DebeziumConnectorKind[] = ['mysql', 'mariadb'];
+  const pluginPaths = await Promise.all(kinds.map(async (kind) => (await resolveJars(jarCache, kind, log)).pluginPath));
+  const buildArgs = {
+    BASE_IMAGE: baseImage,
+    KAFKA_VERSION: versions.kafka,
+    DEBEZIUM_VERSIONS: kinds.map((kind) => `${kind} ${debeziumConnectors[kind].version}`).join(', '),
+  };
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ buildArgs, pluginPaths }));
+  for (const file of recipe) hash.update(readFileSync(join(connectImageFolder, file)));
+  const digest = hash.digest('hex').slice(0, 12);
+
+  const folder = join(jarCache, `connect-image-${digest}`);
+  if (!existsSync(join(folder, '.complete'))) {
+    const staging = `${folder}.partial-${process.pid}`;
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(join(staging, 'plugins'), { recursive: true });
+    for (const file of recipe) cpSync(join(connectImageFolder, file), join(staging, file));
+    for (const pluginPath of pluginPaths) {
+      for (const plugin of readdirSync(pluginPath)) {
+        cpSync(join(pluginPath, plugin), join(staging, 'plugins', plugin), { recursive: true });
+      }
+    }
+    writeFileSync(join(staging, '.complete'), `${new Date().toISOString()}\n`);
+    try {
+      renameSync(staging, folder);
+    } catch (error) {
+      // Another run laid out the same context first.
+      if (!existsSync(join(folder, '.complete'))) throw error;
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return { folder, hash: digest, buildArgs };
+}

@@ -1,0 +1,193 @@
+import { MySqlContainer, type StartedMySqlContainer } from '@testcontainers/mysql';
+import mysql from 'mysql2/promise';
+import {
+  GenericContainer,
+  getContainerRuntimeClient,
+  ImageName,
+  Network,
+  type StartedNetwork,
+  Wait,
+} from 'testcontainers';
+import { applyMigrations, databaseEndpoint, newPasswords, provisionDatabase } from '../database/provisioning';
+import type { DatabaseEndpoint, Environment, InfrastructurePlan, RunningInfrastructure } from '../environment';
+import { eventually } from '../lib/eventually';
+import { Timings } from '../lib/timings';
+import { defaultJarCache } from '../native/jars';
+import { connectWorkerSettings } from '../stack/connect-worker';
+import { waitForKafka } from '../stack/kafka-node';
+import type { DebeziumConnectorKind } from '../versions';
+import { prepareConnectImageContext } from './connect-image';
+import { DebeziumConnectContainer } from './debezium-connect-container';
+import { imageFor, images } from './images';
+import { KafkaKraftContainer } from './kafka-kraft-container';
+
+export type DatabaseFlavour = 'mysql' | 'mariadb';
+
+/** Which server, which Debezium connector, and what the server needs to write a binlog Debezium can read. */
+const flavours: Record<DatabaseFlavour, { label: string; connector: DebeziumConnectorKind; args: string[] }> = {
+  // MySQL 8.4 writes a ROW binlog with full images by default; MariaDB needs it switched on.
+  mysql: { label: 'MySQL', connector: 'mysql', args: [] },
+  mariadb: {
+    label: 'MariaDB',
+    connector: 'mariadb',
+    args: ['--log-bin=binlog', '--binlog-format=ROW', '--binlog-row-image=FULL'],
+  },
+};
+const commonServerArgs = [
+  '--server-id=1',
+  '--skip-name-resolve',
+  '--character-set-server=utf8mb4',
+  '--collation-server=utf8mb4_unicode_ci',
+  '--default-time-zone=+00:00',
+];
+
+/** The names the k8s Services use too: the connector config is the same wherever it runs. */
+export const networkAliases = { database: 'mysql', kafka: 'kafka', connect: 'connect' } as const;
+
+/** Every container and network of the harness carries these, so a clean-up can find what a killed run left. */
+const harnessLabel = { 'cdc-harness': 'true' };
+
+export interface ContainersEnvironmentOptions {
+  readonly database: DatabaseFlavour;
+  /** The process environment: image overrides (see images.ts). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly jarCache?: string;
+}
+
+/**
+ * The database, Kafka and Kafka Connect (with Debezium) as containers through Testcontainers, on one network with the
+ * aliases mysql, kafka and connect. For hosts with Docker (or podman's Docker-compatible socket).
+ */
+export class ContainersEnvironment implements Environment {
+  readonly name: string;
+  private readonly flavour: (typeof flavours)[DatabaseFlavour];
+
+  constructor(private readonly options: ContainersEnvironmentOptions) {
+    this.flavour = flavours[options.database];
+    this.name = `containers (${this.flavour.label})`;
+  }
+
+  async start(plan: InfrastructurePlan): Promise<RunningInfrastructure> {
+    const timings = new Timings();
+    const timed = timings.time.bind(timings);
+    const runtime = await getContainerRuntimeClient();
+    const hostAddress = runtime.info.containerRuntime.host;
+    const labels = { ...harnessLabel, 'cdc-harness.run': plan.runFolder };
+
+    const network = await new Network().start();
+    plan.onStarted('container network', async () => {
+      await network.stop();
+    });
+
+    const database = timed(this.flavour.label, () => this.startDatabase(plan, network, labels));
+    const kafkaAndConnect = (async () => {
+      const connectImage = await timed('Connect image', () => this.connectImage(plan.log));
+      const kafka = await timed('Kafka', async () => {
+        const started = await new KafkaKraftContainer(imageFor('kafka', this.options.env), plan.ports.kafka)
+          .withNetwork(network)
+          .withBrokerAlias(networkAliases.kafka)
+          .withHostAddress(hostAddress)
+          .withLabels(labels)
+          .start();
+        plan.onStarted('Kafka', async () => {
+          await started.stop();
+        });
+        await waitForKafka(started.getBrokers());
+        return started;
+      });
+      const connect = await timed('Kafka Connect', async () => {
+        const container = new DebeziumConnectContainer(connectImage)
+          .withNetwork(network)
+          .withNetworkAliases(networkAliases.connect)
+          .withBootstrapServers(kafka.getInternalBootstrap())
+          .withLabels(labels);
+        for (const [name, value] of Object.entries(connectWorkerSettings)) container.withWorkerProperty(name, value);
+        const started = await container.start();
+        plan.onStarted('Kafka Connect', async () => {
+          await started.stop();
+        });
+        await started.assertPlugin(this.flavour.connector);
+        return started;
+      });
+      return { kafka, connect };
+    })();
+
+    // allSettled: when one side fails, the other has still finished starting (and registered its stop).
+    const [db, rest] = await Promise.allSettled([database, kafkaAndConnect]);
+    if (db.status === 'rejected') throw db.reason;
+    if (rest.status === 'rejected') throw rest.reason;
+    return {
+      database: db.value,
+      databaseForConnect: { host: networkAliases.database, port: 3306 },
+      kafka: { brokers: rest.value.kafka.getBrokers(), bootstrapForConnect: rest.value.kafka.getInternalBootstrap() },
+      connect: { url: rest.value.connect.getUrl(), connector: this.flavour.connector },
+      timings: timings.entries,
+    };
+  }
+
+  private async startDatabase(
+    plan: InfrastructurePlan,
+    network: StartedNetwork,
+    labels: Record<string, string>,
+  ): Promise<DatabaseEndpoint> {
+    const image = imageFor(this.options.database, this.options.env);
+    const passwords = newPasswords();
+    const rootPassword = newPasswords().migrator;
+    const container: StartedMySqlContainer = await new MySqlContainer(image)
+      .withNetwork(network)
+      .withNetworkAliases(networkAliases.database)
+      .withRootPassword(rootPassword)
+      .withDatabase('clients')
+      // The image's own user, replaced by the provisioning below with one that has only the migrator's grants.
+      .withUsername('userdata_migrator')
+      .withUserPassword(passwords.migrator)
+      .withCommand([...commonServerArgs, ...this.flavour.args])
+      .withLabels(labels)
+      // Both official images run their initialisation on a server without networking: an open port is the real one.
+      .withWaitStrategy(Wait.forListeningPorts())
+      .start();
+    plan.onStarted(this.flavour.label, async () => {
+      await container.stop();
+    });
+
+    const host = container.getHost();
+    const port = container.getPort();
+    const admin = await eventually(
+      () => mysql.createConnection({ host, port, user: 'root', password: rootPassword, multipleStatements: true }),
+      { awaiting: `${this.flavour.label} at ${host}:${port} to accept root`, timeoutMs: 60_000, intervalMs: 200 },
+    );
+    try {
+      // Kafka Connect and the services reach the server from other addresses than 127.0.0.1.
+      await provisionDatabase(admin, passwords, '%');
+    } finally {
+      await admin.end();
+    }
+    const database = databaseEndpoint(host, port, passwords);
+    await applyMigrations(database);
+    return database;
+  }
+
+  /** CDC_CONNECT_IMAGE as given, or connect-image/ built on CDC_CONNECT_BASE_IMAGE (once per recipe and versions). */
+  private async connectImage(log: (line: string) => void): Promise<string> {
+    const given = this.options.env[images.connect.variable]?.trim();
+    if (given) return given;
+    const base = imageFor('connectBase', this.options.env);
+    const context = await prepareConnectImageContext(this.options.jarCache ?? defaultJarCache(), base, log);
+    // The recipe's hash in the tag: an edited Dockerfile or entrypoint, or another base, builds a new image.
+    const tag = `${images.connect.pinned}-${context.hash}`;
+    const client = await getContainerRuntimeClient();
+    if (await client.image.exists(ImageName.fromString(tag))) return tag;
+    log(`Building ${tag} from connect-image/ on ${base}…`);
+    try {
+      await GenericContainer.fromDockerfile(context.folder)
+        .withBuildArgs({ ...context.buildArgs })
+        .build(tag, { deleteOnExit: false });
+    } catch (error) {
+      throw new Error(
+        `Building the Connect image from ${context.folder} failed (${(error as Error).message}); ` +
+          'DEBUG=testcontainers:build shows the build log.',
+      );
+    }
+    return tag;
+  }
+}
