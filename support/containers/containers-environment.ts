@@ -24,13 +24,18 @@ import { KafkaKraftContainer } from './kafka-kraft-container';
 export type DatabaseFlavour = 'mysql' | 'mariadb';
 
 /** Which server, which Debezium connector, and what the server needs to write a binlog Debezium can read. */
-const flavours: Record<DatabaseFlavour, { label: string; connector: DebeziumConnectorKind; args: string[] }> = {
-  // MySQL 8.4 writes a ROW binlog with full images by default; MariaDB needs it switched on.
-  mysql: { label: 'MySQL', connector: 'mysql', args: [] },
+const flavours: Record<
+  DatabaseFlavour,
+  { label: string; connector: DebeziumConnectorKind; args: string[]; otherPorts: number[] }
+> = {
+  // MySQL 8.4 writes a ROW binlog with full images by default; MariaDB needs it switched on. The official mysql image
+  // also EXPOSEs the X protocol's 33060, which podman counts among the bindings to wait for.
+  mysql: { label: 'MySQL', connector: 'mysql', args: [], otherPorts: [33060] },
   mariadb: {
     label: 'MariaDB',
     connector: 'mariadb',
     args: ['--log-bin=binlog', '--binlog-format=ROW', '--binlog-row-image=FULL'],
+    otherPorts: [],
   },
 };
 const commonServerArgs = [
@@ -46,6 +51,7 @@ export const networkAliases = { database: 'mysql', kafka: 'kafka', connect: 'con
 
 /** Every container and network of the harness carries these, so a clean-up can find what a killed run left. */
 const harnessLabel = { 'cdc-harness': 'true' };
+const runLabel = 'cdc-harness.run';
 
 export interface ContainersEnvironmentOptions {
   readonly database: DatabaseFlavour;
@@ -72,18 +78,24 @@ export class ContainersEnvironment implements Environment {
     const timed = timings.time.bind(timings);
     const runtime = await getContainerRuntimeClient();
     const hostAddress = runtime.info.containerRuntime.host;
-    const labels = { ...harnessLabel, 'cdc-harness.run': plan.runFolder };
+    const labels = { ...harnessLabel, [runLabel]: plan.runFolder };
 
     const network = await new Network().start();
     plan.onStarted('container network', async () => {
       await network.stop();
     });
+    // A container whose start failed half-way was created but never handed back: find it by this run's label.
+    // (Registered after the network, so it runs before the network is removed.)
+    plan.onStarted('containers of a failed start', () => removeContainersOfRun(plan.runFolder));
 
     const database = timed(this.flavour.label, () => this.startDatabase(plan, network, labels));
     const kafkaAndConnect = (async () => {
       const connectImage = await timed('Connect image', () => this.connectImage(plan.log));
       const kafka = await timed('Kafka', async () => {
         const started = await new KafkaKraftContainer(imageFor('kafka', this.options.env), plan.ports.kafka)
+          // podman lists the ports an image EXPOSEs among the bindings, and testcontainers waits until every
+          // binding is bound: publish apache/kafka's 9092 too.
+          .withExposedPorts(9092)
           .withNetwork(network)
           .withBrokerAlias(networkAliases.kafka)
           .withHostAddress(hostAddress)
@@ -97,6 +109,7 @@ export class ContainersEnvironment implements Environment {
       });
       const connect = await timed('Kafka Connect', async () => {
         const container = new DebeziumConnectContainer(connectImage)
+          .withExposedPorts(9092) // EXPOSEd by the apache/kafka base: see Kafka above.
           .withNetwork(network)
           .withNetworkAliases(networkAliases.connect)
           .withBootstrapServers(kafka.getInternalBootstrap())
@@ -142,6 +155,7 @@ export class ContainersEnvironment implements Environment {
       .withUsername('userdata_migrator')
       .withUserPassword(passwords.migrator)
       .withCommand([...commonServerArgs, ...this.flavour.args])
+      .withExposedPorts(...this.flavour.otherPorts)
       .withLabels(labels)
       // Both official images run their initialisation on a server without networking: an open port is the real one.
       .withWaitStrategy(Wait.forListeningPorts())
@@ -189,5 +203,14 @@ export class ContainersEnvironment implements Environment {
       );
     }
     return tag;
+  }
+}
+
+async function removeContainersOfRun(runFolder: string): Promise<void> {
+  const client = await getContainerRuntimeClient();
+  for (;;) {
+    const container = await client.container.fetchByLabel(runLabel, runFolder);
+    if (!container) return;
+    await container.remove({ force: true, v: true });
   }
 }
