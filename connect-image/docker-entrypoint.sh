@@ -48,4 +48,4 @@ if [ -x /opt/kafka/bin/connect-distributed.sh ]; then
   exec /opt/kafka/bin/connect-distributed.sh "$worker"
 fi
 # shellcheck disable=SC2086 # the options are a list of flags
-exec java $KAFKA_HEAP_OPTS ${KAFKA_OPTS:-} -cp '/opt/kafka/libs/*' org.apache.kafka.connect.cli.ConnectDistributed "$worker"
+exec java $KAFKA_HEAP_OPTS ${KAFKA_JVM_PERFORMANCE_OPTS:-} ${KAFKA_OPTS:-} -cp '/opt/kafka/libs/*' org.apache.kafka.connect.cli.ConnectDistributed "$worker"

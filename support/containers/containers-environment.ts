@@ -13,6 +13,7 @@ import type { DatabaseEndpoint, Environment, InfrastructurePlan, RunningInfrastr
 import { eventually } from '../lib/eventually';
 import { Timings } from '../lib/timings';
 import { defaultJarCache } from '../native/jars';
+import { jvmHeap, jvmPerformanceOptions } from '../native/java';
 import { connectWorkerSettings } from '../stack/connect-worker';
 import { waitForKafka } from '../stack/kafka-node';
 import type { DebeziumConnectorKind } from '../versions';
@@ -99,6 +100,7 @@ export class ContainersEnvironment implements Environment {
           .withNetwork(network)
           .withBrokerAlias(networkAliases.kafka)
           .withHostAddress(hostAddress)
+          .withEnvironment(jvmVariables('kafka'))
           .withLabels(labels)
           .start();
         plan.onStarted('Kafka', async () => {
@@ -113,6 +115,7 @@ export class ContainersEnvironment implements Environment {
           .withNetwork(network)
           .withNetworkAliases(networkAliases.connect)
           .withBootstrapServers(kafka.getInternalBootstrap())
+          .withEnvironment(jvmVariables('connect'))
           .withLabels(labels);
         for (const [name, value] of Object.entries(connectWorkerSettings)) container.withWorkerProperty(name, value);
         const started = await container.start();
@@ -213,4 +216,13 @@ async function removeContainersOfRun(runFolder: string): Promise<void> {
     if (!container) return;
     await container.remove({ force: true, v: true });
   }
+}
+
+/** The native environment's JVM sizing and start-up flags, through the variables of Kafka's launch scripts. */
+function jvmVariables(component: 'kafka' | 'connect'): Record<string, string> {
+  const extra = process.env.CDC_JVM_OPTS?.trim();
+  return {
+    KAFKA_HEAP_OPTS: jvmHeap[component].join(' '),
+    KAFKA_JVM_PERFORMANCE_OPTS: [...jvmPerformanceOptions, ...(extra ? [extra] : [])].join(' '),
+  };
 }
