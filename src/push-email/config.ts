@@ -75,3 +75,6 @@ export type PushEmailConfig = z.infer<typeof schema>;
 export function loadConfig(env: NodeJS.ProcessEnv): PushEmailConfig {
   return parseConfig(schema, env, 'push-email');
 }
+
+/** The environment variables push-email reads, with their defaults: k8s/ checks its ConfigMaps and Secrets against it. */
+export const pushEmailEnvironment = schema.in;

@@ -29,3 +29,6 @@ export type UserdataConfig = z.infer<typeof schema>;
 export function loadConfig(env: NodeJS.ProcessEnv): UserdataConfig {
   return parseConfig(schema, env, 'userdata');
 }
+
+/** The environment variables userdata reads, with their defaults: k8s/ checks its ConfigMaps and Secrets against it. */
+export const userdataEnvironment = schema.in;

@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# userdata and push-email in one image, for k8s/: the command picks the service (the migrate commands too):
+#   node /app/dist/userdata/main.js          node /app/dist/userdata/migrate.js
+#   node /app/dist/push-email/main.js        node /app/dist/push-email/migrate.js
+# Build and push: see k8s/README.md. The tag is support/containers/images.ts's images.services.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# Compiled JavaScript (tsconfig.build.json: src/ only, without tests), with the files the code reads beside it.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npx tsc -p tsconfig.build.json
+COPY src/userdata/data-sources/migrations ./dist/userdata/data-sources/migrations
+COPY src/push-email/data-sources/migrations ./dist/push-email/data-sources/migrations
+COPY src/push-email/templates ./dist/push-email/templates
+
+# The runtime dependencies only.
+FROM ${NODE_IMAGE} AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=dependencies /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+# node, the base image's unprivileged user, by number so that Kubernetes' runAsNonRoot can check it.
+USER 1000:1000
+EXPOSE 3000 3001
+CMD ["node", "/app/dist/userdata/main.js"]
