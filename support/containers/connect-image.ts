@@ -10,7 +10,7 @@ const recipe = ['Dockerfile', 'docker-entrypoint.sh'];
 export interface ConnectImageContext {
   /** A folder holding the Dockerfile, its entrypoint and plugins/<connector>/: what `docker build` needs. */
   readonly folder: string;
-  /** Changes whenever the recipe, the base image or a plugin version does: part of the built image's tag. */
+  /** Changes whenever the recipe, the base image (name, or id when known) or a plugin does: part of the image's tag. */
   readonly hash: string;
   readonly buildArgs: Readonly<Record<string, string>>;
 }
@@ -23,6 +23,8 @@ export async function prepareConnectImageContext(
   jarCache: string,
   baseImage: string,
   log: (line: string) => void,
+  /** The base's image id when it is already here: a rebuilt base (same name) then gives a new hash too. */
+  baseImageId = '',
 ): Promise<ConnectImageContext> {
   const kinds: DebeziumConnectorKind[] = ['mysql', 'mariadb'];
   const pluginPaths = await Promise.all(kinds.map(async (kind) => (await resolveJars(jarCache, kind, log)).pluginPath));
@@ -35,6 +37,7 @@ export async function prepareConnectImageContext(
   hash.update(JSON.stringify({ buildArgs, pluginPaths }));
   for (const file of recipe) hash.update(readFileSync(join(connectImageFolder, file)));
   const digest = hash.digest('hex').slice(0, 12);
+  const imageHash = createHash('sha256').update(digest).update(baseImageId).digest('hex').slice(0, 12);
 
   const folder = join(jarCache, `connect-image-${digest}`);
   if (!existsSync(join(folder, '.complete'))) {
@@ -57,5 +60,5 @@ export async function prepareConnectImageContext(
       rmSync(staging, { recursive: true, force: true });
     }
   }
-  return { folder, hash: digest, buildArgs };
+  return { folder, hash: imageHash, buildArgs };
 }

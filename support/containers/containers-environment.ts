@@ -189,10 +189,14 @@ export class ContainersEnvironment implements Environment {
     const given = this.options.env[images.connect.variable]?.trim();
     if (given) return given;
     const base = imageFor('connectBase', this.options.env);
-    const context = await prepareConnectImageContext(this.options.jarCache ?? defaultJarCache(), base, log);
+    const client = await getContainerRuntimeClient();
+    const baseId = await client.image
+      .inspect(ImageName.fromString(base))
+      .then((image) => image.Id)
+      .catch(() => ''); // not pulled yet: the build pulls it
+    const context = await prepareConnectImageContext(this.options.jarCache ?? defaultJarCache(), base, log, baseId);
     // The recipe's hash in the tag: an edited Dockerfile or entrypoint, or another base, builds a new image.
     const tag = `${images.connect.pinned}-${context.hash}`;
-    const client = await getContainerRuntimeClient();
     if (await client.image.exists(ImageName.fromString(tag))) return tag;
     log(`Building ${tag} from connect-image/ on ${base}…`);
     try {
