@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveJars } from '../native/jars';
+import { GenericContainer, getContainerRuntimeClient, ImageName } from 'testcontainers';
+import { defaultJarCache, resolveJars } from '../native/jars';
 import { type DebeziumConnectorKind, debeziumConnectors, versions } from '../versions';
+import { imageFor, images } from './images';
 
 export const connectImageFolder = join(__dirname, '..', '..', 'connect-image');
 const recipe = ['Dockerfile', 'docker-entrypoint.sh'];
@@ -61,4 +63,38 @@ export async function prepareConnectImageContext(
     }
   }
   return { folder, hash: imageHash, buildArgs };
+}
+
+/**
+ * The Connect image to run: CDC_CONNECT_IMAGE as given, or connect-image/ built on CDC_CONNECT_BASE_IMAGE through the
+ * container runtime, once per recipe, base and versions (a hash of them is part of the tag).
+ */
+export async function connectImageFor(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  jarCache = defaultJarCache(),
+): Promise<string> {
+  const given = env[images.connect.variable]?.trim();
+  if (given) return given;
+  const base = imageFor('connectBase', env);
+  const client = await getContainerRuntimeClient();
+  const baseId = await client.image
+    .inspect(ImageName.fromString(base))
+    .then((image) => image.Id)
+    .catch(() => ''); // not pulled yet: the build pulls it
+  const context = await prepareConnectImageContext(jarCache, base, log, baseId);
+  const tag = `${images.connect.pinned}-${context.hash}`;
+  if (await client.image.exists(ImageName.fromString(tag))) return tag;
+  log(`Building ${tag} from connect-image/ on ${base}…`);
+  try {
+    await GenericContainer.fromDockerfile(context.folder)
+      .withBuildArgs({ ...context.buildArgs })
+      .build(tag, { deleteOnExit: false });
+  } catch (error) {
+    throw new Error(
+      `Building the Connect image from ${context.folder} failed (${(error as Error).message}); ` +
+        'DEBUG=testcontainers:build shows the build log.',
+    );
+  }
+  return tag;
 }

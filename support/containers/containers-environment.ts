@@ -1,25 +1,17 @@
 import { MySqlContainer, type StartedMySqlContainer } from '@testcontainers/mysql';
 import mysql from 'mysql2/promise';
-import {
-  GenericContainer,
-  getContainerRuntimeClient,
-  ImageName,
-  Network,
-  type StartedNetwork,
-  Wait,
-} from 'testcontainers';
+import { getContainerRuntimeClient, Network, type StartedNetwork, Wait } from 'testcontainers';
 import { applyMigrations, databaseEndpoint, newPasswords, provisionDatabase } from '../database/provisioning';
 import type { DatabaseEndpoint, Environment, InfrastructurePlan, RunningInfrastructure } from '../environment';
 import { eventually } from '../lib/eventually';
 import { Timings } from '../lib/timings';
-import { defaultJarCache } from '../native/jars';
 import { jvmHeap, jvmPerformanceOptions } from '../native/java';
 import { connectWorkerSettings } from '../stack/connect-worker';
 import { waitForKafka } from '../stack/kafka-node';
 import type { DebeziumConnectorKind } from '../versions';
-import { prepareConnectImageContext } from './connect-image';
+import { connectImageFor } from './connect-image';
 import { DebeziumConnectContainer } from './debezium-connect-container';
-import { imageFor, images } from './images';
+import { imageFor } from './images';
 import { KafkaKraftContainer } from './kafka-kraft-container';
 
 export type DatabaseFlavour = 'mysql' | 'mariadb';
@@ -91,7 +83,9 @@ export class ContainersEnvironment implements Environment {
 
     const database = timed(this.flavour.label, () => this.startDatabase(plan, network, labels));
     const kafkaAndConnect = (async () => {
-      const connectImage = await timed('Connect image', () => this.connectImage(plan.log));
+      const connectImage = await timed('Connect image', () =>
+        connectImageFor(this.options.env, plan.log, this.options.jarCache),
+      );
       const kafka = await timed('Kafka', async () => {
         const started = await new KafkaKraftContainer(imageFor('kafka', this.options.env), plan.ports.kafka)
           // podman lists the ports an image EXPOSEs among the bindings, and testcontainers waits until every
@@ -182,34 +176,6 @@ export class ContainersEnvironment implements Environment {
     const database = databaseEndpoint(host, port, passwords);
     await applyMigrations(database);
     return database;
-  }
-
-  /** CDC_CONNECT_IMAGE as given, or connect-image/ built on CDC_CONNECT_BASE_IMAGE (once per recipe and versions). */
-  private async connectImage(log: (line: string) => void): Promise<string> {
-    const given = this.options.env[images.connect.variable]?.trim();
-    if (given) return given;
-    const base = imageFor('connectBase', this.options.env);
-    const client = await getContainerRuntimeClient();
-    const baseId = await client.image
-      .inspect(ImageName.fromString(base))
-      .then((image) => image.Id)
-      .catch(() => ''); // not pulled yet: the build pulls it
-    const context = await prepareConnectImageContext(this.options.jarCache ?? defaultJarCache(), base, log, baseId);
-    // The recipe's hash in the tag: an edited Dockerfile or entrypoint, or another base, builds a new image.
-    const tag = `${images.connect.pinned}-${context.hash}`;
-    if (await client.image.exists(ImageName.fromString(tag))) return tag;
-    log(`Building ${tag} from connect-image/ on ${base}…`);
-    try {
-      await GenericContainer.fromDockerfile(context.folder)
-        .withBuildArgs({ ...context.buildArgs })
-        .build(tag, { deleteOnExit: false });
-    } catch (error) {
-      throw new Error(
-        `Building the Connect image from ${context.folder} failed (${(error as Error).message}); ` +
-          'DEBUG=testcontainers:build shows the build log.',
-      );
-    }
-    return tag;
   }
 }
 

@@ -14,7 +14,12 @@ export class DebeziumConnectContainer extends GenericContainer {
   private bootstrapServers?: string;
   private groupId = 'cdc-harness-connect';
   private storageTopicPrefix = 'connect';
-  private readonly workerProperties: Record<string, string> = {};
+  /** A test container talks to one broker: Connect's default of 3 replicas would keep it from ever being healthy. */
+  private readonly workerProperties: Record<string, string> = {
+    'config.storage.replication.factor': '1',
+    'offset.storage.replication.factor': '1',
+    'status.storage.replication.factor': '1',
+  };
 
   constructor(image: string) {
     super(image);

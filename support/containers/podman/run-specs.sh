@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Cucumber specs in the containers environment on this host: prepare.sh (podman, its API, the images),
-# `npm run test:specs` with env.sh's variables, and teardown.sh whatever happens (exit, Ctrl-C, TERM).
+# support/containers/*.integration.test.ts and `npm run test:specs` with env.sh's variables, and teardown.sh
+# whatever happens (exit, Ctrl-C, TERM).
 # Arguments go to cucumber-js (e.g. `run-specs.sh --tags @smoke`). Exit code: the specs'.
 set -euo pipefail
 
@@ -42,7 +43,9 @@ step "MariaDB ($CDC_MARIADB_IMAGE), Kafka ($CDC_KAFKA_IMAGE) and Kafka Connect (
 cd "$CDC_REPO_DIR"
 status=0
 # setsid: its own process group, which on_signal stops as a whole.
-setsid npm run test:specs -- "$@" <&0 &
+# First the containers' own integration tests (the Connect image's plugins, DebeziumConnectContainer), then the specs.
+setsid bash -c 'node --require ts-node/register --test support/containers/*.integration.test.ts &&
+  npm run test:specs -- "$@"' run-specs "$@" <&0 &
 specs_pid=$!
 wait "$specs_pid" || status=$?
 step "Specs exited with $status"
