@@ -111,6 +111,36 @@ describe('k8s/base/connect/register-connector.mjs', () => {
     assert.equal(exchanges.length, 1);
   });
 
+  it("retries Connect 4.3's 500 for a validation error (KAFKA-20693), logging what validation says is wrong", async () => {
+    const npe = { error_code: 500, message: 'Cannot invoke "ConfigValueInfo.errors()" because ... is null' };
+    const { code, output } = await register({
+      [put]: [
+        [500, npe],
+        [201, {}],
+      ],
+      'PUT /connector-plugins/MySqlConnector/config/validate': [
+        [
+          200,
+          {
+            error_count: 1,
+            configs: [
+              {
+                definition: { name: 'database.hostname' },
+                value: { name: 'database.hostname', errors: ['Unable to connect'] },
+              },
+              { definition: { name: 'database.port' }, value: { name: 'database.port', errors: [] } },
+              { definition: { name: 'undeclared' }, value: null },
+            ],
+          },
+        ],
+      ],
+      [status]: [[200, running]],
+    });
+    assert.equal(code, 0, output);
+    assert.match(output, /500 .*\n {2}invalid database\.hostname: Unable to connect/);
+    assert.doesNotMatch(output, /invalid database\.port/);
+  });
+
   it('fails with the trace when the task FAILED', async () => {
     const { code, output } = await register({
       [put]: [[201, {}]],

@@ -49,9 +49,33 @@ async function putConfig(config) {
     });
     const body = await response.text();
     if (response.ok) return response.status === 201 ? 'created' : 'updated';
-    if (response.status === 409 || response.status >= 500) throw new Error(`${response.status} ${body}`);
+    if (response.status === 409) throw new Error(`${response.status} ${body}`);
+    // Kafka Connect 4.3 answers any validation error of a Debezium connector with a 500 NullPointerException
+    // (KAFKA-20693), e.g. while MySQL does not answer yet: retried, with what validation says is wrong.
+    if (response.status >= 500) throw new Error(`${response.status} ${body}${await invalidFields(config)}`);
     throw new GiveUp(`Kafka Connect refused the configuration (${response.status}): ${body}`);
   });
+}
+
+/** What PUT /connector-plugins/<class>/config/validate says is wrong, as lines to append to a message. */
+async function invalidFields(config) {
+  const plugin = String(config['connector.class'] ?? '')
+    .split('.')
+    .pop();
+  try {
+    const response = await fetch(`${connectUrl}/connector-plugins/${plugin}/config/validate`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ ...config, name }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!response.ok) return '';
+    const { configs } = await response.json();
+    const wrong = configs.filter(({ value }) => value?.errors?.length);
+    return wrong.map(({ value }) => `\n  invalid ${value.name}: ${value.errors.join('; ')}`).join('');
+  } catch {
+    return '';
+  }
 }
 
 async function waitForTask() {
