@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GenericContainer, getContainerRuntimeClient, ImageName } from 'testcontainers';
+import { fillOnce } from '../lib/cache-folder';
 import { defaultJarCache, resolveJars } from '../native/jars';
 import { type DebeziumConnectorKind, debeziumConnectors, versions } from '../versions';
 import { imageFor, images } from './images';
@@ -42,26 +43,15 @@ export async function prepareConnectImageContext(
   const imageHash = createHash('sha256').update(digest).update(baseImageId).digest('hex').slice(0, 12);
 
   const folder = join(jarCache, `connect-image-${digest}`);
-  if (!existsSync(join(folder, '.complete'))) {
-    const staging = `${folder}.partial-${process.pid}`;
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(join(staging, 'plugins'), { recursive: true });
+  await fillOnce(folder, (staging) => {
+    mkdirSync(join(staging, 'plugins'));
     for (const file of recipe) cpSync(join(connectImageFolder, file), join(staging, file));
     for (const pluginPath of pluginPaths) {
       for (const plugin of readdirSync(pluginPath)) {
         cpSync(join(pluginPath, plugin), join(staging, 'plugins', plugin), { recursive: true });
       }
     }
-    writeFileSync(join(staging, '.complete'), `${new Date().toISOString()}\n`);
-    try {
-      renameSync(staging, folder);
-    } catch (error) {
-      // Another run laid out the same context first.
-      if (!existsSync(join(folder, '.complete'))) throw error;
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-    }
-  }
+  });
   return { folder, hash: imageHash, buildArgs };
 }
 

@@ -4,6 +4,7 @@ import { getContainerRuntimeClient, Network, type StartedNetwork, Wait } from 't
 import { applyMigrations, databaseEndpoint, newPasswords, provisionDatabase } from '../database/provisioning';
 import type { DatabaseEndpoint, Environment, InfrastructurePlan, RunningInfrastructure } from '../environment';
 import { eventually } from '../lib/eventually';
+import { settleAll } from '../lib/settle';
 import { Timings } from '../lib/timings';
 import { jvmHeap, jvmPerformanceOptions } from '../native/java';
 import { connectWorkerSettings } from '../stack/connect-worker';
@@ -122,15 +123,13 @@ export class ContainersEnvironment implements Environment {
       return { kafka, connect };
     })();
 
-    // allSettled: when one side fails, the other has still finished starting (and registered its stop).
-    const [db, rest] = await Promise.allSettled([database, kafkaAndConnect]);
-    if (db.status === 'rejected') throw db.reason;
-    if (rest.status === 'rejected') throw rest.reason;
+    // When one side fails, the other has still finished starting (and registered its stop).
+    const [db, rest] = await settleAll([database, kafkaAndConnect]);
     return {
-      database: db.value,
+      database: db,
       databaseForConnect: { host: networkAliases.database, port: 3306 },
-      kafka: { brokers: rest.value.kafka.getBrokers(), bootstrapForConnect: rest.value.kafka.getInternalBootstrap() },
-      connect: { url: rest.value.connect.getUrl(), connector: this.flavour.connector },
+      kafka: { brokers: rest.kafka.getBrokers(), bootstrapForConnect: rest.kafka.getInternalBootstrap() },
+      connect: { url: rest.connect.getUrl(), connector: this.flavour.connector },
       timings: timings.entries,
     };
   }

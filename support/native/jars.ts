@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fillOnce } from '../lib/cache-folder';
 import { type DebeziumConnectorKind, debeziumConnectors, versions } from '../versions';
 
 export interface StackJars {
@@ -31,15 +32,10 @@ export async function resolveJars(
   const connector = debeziumConnectors[kind];
   const folder = join(cacheRoot, `jars-${cacheKey(kind)}`);
   const jars: StackJars = { kafkaLibs: join(folder, 'kafka-libs'), pluginPath: join(folder, 'plugins') };
-  if (existsSync(join(folder, '.complete'))) return jars;
-
-  log(
-    `Resolving Kafka ${versions.kafka} and Debezium ${connector.artifactId} ${connector.version} with Maven into ${folder} (first run only)…`,
-  );
-  const staging = `${folder}.partial-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  try {
+  await fillOnce(folder, async (staging) => {
+    log(
+      `Resolving Kafka ${versions.kafka} and Debezium ${connector.artifactId} ${connector.version} with Maven into ${folder} (first run only)…`,
+    );
     await copyDependencies('kafka.pom.xml', join(staging, 'kafka-libs'), log, [
       `-Dkafka.version=${versions.kafka}`,
       `-Dslf4j.version=${versions.slf4j}`,
@@ -50,17 +46,8 @@ export async function resolveJars(
       // The worker provides Kafka's API and SLF4J: copies inside the plugin would shadow them.
       '-DexcludeGroupIds=org.apache.kafka,org.slf4j',
     ]);
-    writeFileSync(join(staging, '.complete'), `${new Date().toISOString()}\n`);
-    try {
-      renameSync(staging, folder);
-    } catch (error) {
-      // Another run finished the same resolution first: its folder is as good as ours.
-      if (!existsSync(join(folder, '.complete'))) throw error;
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  log('Jars resolved.');
+    log('Jars resolved.');
+  });
   return jars;
 }
 

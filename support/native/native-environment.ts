@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { newPasswords } from '../database/provisioning';
 import type { Environment, InfrastructurePlan, RunningInfrastructure } from '../environment';
+import { settleAll } from '../lib/settle';
 import { Timings } from '../lib/timings';
 import type { DebeziumConnectorKind } from '../versions';
 import { startConnect } from './connect';
@@ -62,15 +63,13 @@ export class NativeEnvironment implements Environment {
       return { kafka, connect };
     })();
 
-    // allSettled: when one side fails, the other has still finished starting (and registered its stop).
-    const [db, rest] = await Promise.allSettled([database, kafkaAndConnect]);
-    if (db.status === 'rejected') throw db.reason;
-    if (rest.status === 'rejected') throw rest.reason;
+    // When one side fails, the other has still finished starting (and registered its stop).
+    const [db, rest] = await settleAll([database, kafkaAndConnect]);
     return {
-      database: db.value,
-      databaseForConnect: { host: db.value.host, port: db.value.port },
-      kafka: { brokers: rest.value.kafka.brokers, bootstrapForConnect: rest.value.kafka.brokers.join(',') },
-      connect: { url: rest.value.connect.url, connector: this.connector },
+      database: db,
+      databaseForConnect: { host: db.host, port: db.port },
+      kafka: { brokers: rest.kafka.brokers, bootstrapForConnect: rest.kafka.brokers.join(',') },
+      connect: { url: rest.connect.url, connector: this.connector },
       timings: timings.entries,
     };
   }

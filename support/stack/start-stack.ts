@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ComponentTiming, Environment, RunningInfrastructure } from '../environment';
 import { claimRunFolder, cleanAbandonedRuns, markKept } from '../lib/abandoned-runs';
 import type { ManagedProcess } from '../lib/processes';
+import { settleAll } from '../lib/settle';
 import { stopOnSignals, Teardown } from '../lib/teardown';
 import { Timings } from '../lib/timings';
 import { Inbox } from '../mail/inbox';
@@ -203,14 +204,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stop().catch((teardownError: unknown) => log(String(teardownError)));
     throw error;
   }
-}
-
-/** Like Promise.all, but waits for every promise, so nothing is still starting while the teardown runs. */
-async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((result) => result.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 function readyLine(environment: string, totalMs: number, timings: readonly ComponentTiming[]): string {
