@@ -24,6 +24,15 @@ describe('push-email configuration', () => {
     assert.deepEqual(config.retry, { initialMs: 500, maxMs: 30_000 });
     assert.equal(config.database.database, 'push_email');
     assert.equal(config.messageIdDomain, 'userdata.invalid');
+    assert.deepEqual(config.capturedTable, { database: 'clients', table: 'users' });
+  });
+
+  it('reads the captured table as <database>.<table>', () => {
+    assert.deepEqual(loadConfig({ ...required, CAPTURED_TABLE: 'crm.people' }).capturedTable, {
+      database: 'crm',
+      table: 'people',
+    });
+    assert.throws(() => loadConfig({ ...required, CAPTURED_TABLE: 'users' }), /CAPTURED_TABLE/);
   });
 
   it('takes the Message-ID domain from the From address', () => {

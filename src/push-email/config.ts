@@ -15,6 +15,10 @@ const schema = z
           .filter(Boolean),
       ),
     KAFKA_TOPIC: z.string().min(1).default('cdc.info-user'),
+    CAPTURED_TABLE: z
+      .string()
+      .regex(/^[^.\s]+\.[^.\s]+$/, 'must be <database>.<table>')
+      .default('clients.users'),
     KAFKA_GROUP_ID: z.string().min(1).default('push-email'),
     KAFKA_DLQ_TOPIC: z.string().min(1).optional(),
     KAFKA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
@@ -45,6 +49,10 @@ const schema = z
       deadLetterTopic: env.KAFKA_DLQ_TOPIC ?? `${env.KAFKA_TOPIC}.dlq`,
       concurrency: env.KAFKA_CONCURRENCY,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    },
+    capturedTable: {
+      database: env.CAPTURED_TABLE.split('.')[0] as string,
+      table: env.CAPTURED_TABLE.split('.')[1] as string,
     },
     retry: { initialMs: env.RETRY_INITIAL_MS, maxMs: env.RETRY_MAX_MS },
     database: {

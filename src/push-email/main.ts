@@ -41,15 +41,24 @@ const changes = new ChangeConsumer({
     topic: config.kafka.deadLetterTopic,
   },
   topic: config.kafka.topic,
+  capturedTable: config.capturedTable,
   notify,
   logger,
   metrics,
   retry: config.retry,
+  // A consumer kafkajs gave up on consumes nothing: end the process, so that its supervisor starts a new one.
+  onFatal: () => shutDown('consumer crashed', 1),
 });
 
 const server = serve(
   {
     fetch: createHealthApp({
+      liveness: {
+        consumer: () => {
+          if (!changes.isLive) throw new Error(`the consumer is ${changes.status} and will not consume again`);
+        },
+      },
+      stalled: () => changes.stalled,
       readiness: {
         kafka: async () => {
           if (!changes.isReady) throw new Error('not in the consumer group yet');
@@ -78,18 +87,18 @@ changes.start().then(
 );
 
 let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing the email in hand, committing, then leaving the group');
-    changes
-      .stop()
-      .catch((error: unknown) => logger.error({ err: error }, 'error while leaving the group'))
-      .finally(async () => {
-        transporter.close();
-        await pool.end().catch(() => undefined);
-        server.close(() => process.exit(0));
-      });
-  });
+/** Finishes the email in hand, commits, leaves the group, closes every connection, and exits with `code`. */
+function shutDown(why: string, code: number): void {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ why, exitCode: code }, 'stopping: finishing the email in hand, committing, then leaving the group');
+  changes
+    .stop()
+    .catch((error: unknown) => logger.error({ err: error }, 'error while leaving the group'))
+    .finally(async () => {
+      transporter.close();
+      await pool.end().catch(() => undefined);
+      server.close(() => process.exit(code));
+    });
 }
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => shutDown(signal, 0));

@@ -61,7 +61,7 @@ describe("k8s/ and the services' configuration", () => {
       checkDatabase: async () => {},
       logger: { info: () => {}, warn: () => {}, error: () => {} } as never,
     } as never);
-    const pushEmail = createHealthApp({ readiness: {}, metrics: new Registry() });
+    const pushEmail = createHealthApp({ liveness: {}, readiness: {}, metrics: new Registry() });
     for (const app of [userdata, pushEmail]) {
       for (const path of ['/health', '/ready']) assert.equal((await app.request(path)).status, 200, path);
     }

@@ -8,6 +8,8 @@ export interface ReceivedMessage {
   readonly from: string;
   readonly subject: string;
   readonly text: string;
+  /** The HTML part as sent; '' when there was none. */
+  readonly html: string;
   /** The Message-ID header as sent (with its angle brackets); '' when the message had none. */
   readonly messageId: string;
   /** When the server accepted it (epoch ms): what the benchmark measures latencies to. */
@@ -25,6 +27,10 @@ export class Inbox {
   private server: MailServer | undefined;
   /** Errors of client connections, as smtp-server reported them. */
   readonly connectionErrors: string[] = [];
+  /** Recipients refused for good, with the reply they get to RCPT TO. */
+  private readonly refusals = new Map<string, string>();
+  /** How many times each refused recipient was asked for (RCPT TO), to tell whether a sender tried again. */
+  private readonly refusedAttempts = new Map<string, number>();
 
   private constructor(readonly port: number) {}
 
@@ -50,6 +56,19 @@ export class Inbox {
     await new Promise<void>((resolve) => server.stop(() => resolve()));
   }
 
+  /**
+   * From now on answers RCPT TO for `address` with a permanent 550, as a mail server that knows no such mailbox:
+   * nothing sent to it is accepted, and a sender that tries again gets the same answer.
+   */
+  refuse(address: string, reply = '5.1.1 No such user here'): void {
+    this.refusals.set(address.toLowerCase(), reply);
+  }
+
+  /** How many times a refused recipient was asked for. */
+  refusedAttemptsFor(address: string): number {
+    return this.refusedAttempts.get(address.toLowerCase()) ?? 0;
+  }
+
   /** Listens again on the same port; the messages received before are kept. */
   async comeBack(): Promise<void> {
     if (this.server) return;
@@ -70,6 +89,14 @@ export class Inbox {
       // 'error' (the port was taken meanwhile) rejects: once() turns it into a thrown error.
       await once(listening, 'listening');
     }
+    // smtp-tester accepts every recipient; a refused one is answered here, before the message is sent at all.
+    server.smtpServer.onRcptTo = (address, _session, callback) => {
+      const wanted = address.address.toLowerCase();
+      const reply = this.refusals.get(wanted);
+      if (reply === undefined) return callback();
+      this.refusedAttempts.set(wanted, (this.refusedAttempts.get(wanted) ?? 0) + 1);
+      callback(Object.assign(new Error(reply), { responseCode: 550 }));
+    };
     server.bind((_address, _id, email) => this.received.push(toMessage(email)));
     this.server = server;
   }
@@ -115,6 +142,7 @@ interface ParsedEmail {
   readonly receivers: object;
   readonly headers: Record<string, unknown>;
   readonly body?: string;
+  readonly html?: string | false;
 }
 
 function toMessage(email: ParsedEmail): ReceivedMessage {
@@ -123,6 +151,7 @@ function toMessage(email: ParsedEmail): ReceivedMessage {
     from: email.sender,
     subject: String(email.headers.subject ?? ''),
     text: email.body ?? '',
+    html: typeof email.html === 'string' ? email.html : '',
     messageId: String(email.headers['message-id'] ?? ''),
     receivedAt: Date.now(),
     headers: email.headers,

@@ -38,10 +38,28 @@ describe('MySqlDeliveryLog on a private MariaDB', { timeout: 120_000 }, () => {
 
   it('knows a delivery once it is recorded, and only then', async () => {
     const id = 'a'.repeat(64);
-    assert.equal(await log.wasDelivered(id), false);
+    assert.equal(await log.outcomeOf(id), undefined);
     await log.record(delivery(id));
-    assert.equal(await log.wasDelivered(id), true);
-    assert.equal(await log.wasDelivered('b'.repeat(64)), false);
+    assert.equal(await log.outcomeOf(id), 'sent');
+    assert.equal(await log.outcomeOf('b'.repeat(64)), undefined);
+  });
+
+  it('knows an email set aside, and that it was sent when a replay sent it after all', async () => {
+    const [first, second] = ['d'.repeat(64), 'e'.repeat(64)];
+    const setAside = (id: string) => ({
+      id,
+      recipient: 'ana@example.test',
+      kind: 'welcome',
+      reason: 'recipient-refused',
+    });
+    await log.recordSetAside([setAside(first), setAside(second)]);
+    await log.recordSetAside([setAside(first)]);
+    assert.equal(await log.outcomeOf(first), 'set-aside');
+    await log.record(delivery(first));
+    assert.equal(await log.outcomeOf(first), 'sent');
+    assert.equal(await log.outcomeOf(second), 'set-aside');
+    const [rows] = await (pool as Pool).query('SELECT reason FROM set_aside WHERE id = ?', [second]);
+    assert.deepEqual(rows, [{ reason: 'recipient-refused' }]);
   });
 
   it('keeps one row when the same delivery is recorded twice', async () => {

@@ -6,12 +6,25 @@ export interface Delivery {
   readonly kind: string;
 }
 
+/** One email that will never be sent as it is, set aside as a dead letter with the reason. */
+export interface SetAside {
+  readonly id: string;
+  readonly recipient: string;
+  readonly kind: string;
+  readonly reason: string;
+}
+
+/** What became of an email before: sent, set aside, or nothing yet. */
+export type PastOutcome = 'sent' | 'set-aside' | undefined;
+
 /**
- * What has been delivered, by delivery id (one per change and kind of notification): a replayed change finds its
- * emails here and sends nothing again.
+ * What has been done, by delivery id (one per change and kind of notification): a replayed change finds its emails
+ * here, sent or set aside, and does nothing again.
  */
 export interface DeliveryLog {
-  wasDelivered(id: string): Promise<boolean>;
+  outcomeOf(id: string): Promise<PastOutcome>;
   /** Idempotent: recording the same delivery twice keeps one. */
   record(delivery: Delivery): Promise<void>;
+  /** Idempotent, like record(). */
+  recordSetAside(entries: readonly SetAside[]): Promise<void>;
 }

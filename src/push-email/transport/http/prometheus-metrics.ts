@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { NotificationOutcome } from '../../interactors/notify-user-of-change.interactor';
 import type { ConsumerMetrics } from '../kafka/change-consumer';
 
 /** push-email's Prometheus metrics, served at /metrics. */
@@ -20,14 +21,27 @@ export class PrometheusMetrics implements ConsumerMetrics {
     help: 'Emails not sent again because the delivery log had them (replayed changes)',
     registers: [this.registry],
   });
+  private readonly alreadySetAside = new Counter({
+    name: 'push_email_emails_already_set_aside_total',
+    help: 'Emails not tried again because they were set aside before (replayed changes)',
+    registers: [this.registry],
+  });
   private readonly retries = new Counter({
     name: 'push_email_retries_total',
-    help: 'Records whose handling failed and was scheduled again (mail server or database unavailable)',
+    help: 'Records whose handling failed for now and was scheduled again, by reason (mail server or database unavailable, …)',
+    labelNames: ['reason'],
     registers: [this.registry],
   });
   private readonly deadLetters = new Counter({
     name: 'push_email_dead_letters_total',
-    help: 'Records sent to the dead-letter topic because they are not change events',
+    help: 'Failures for good that sent a record to the dead-letter topic, by reason (not-json, recipient-refused, …)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  private readonly stalledSince = new Gauge({
+    name: 'push_email_partition_stalled_since_seconds',
+    help: 'Per partition held up by a record that keeps failing for now: since when (Unix time); absent when it moves',
+    labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
   private readonly lag = new Histogram({
@@ -44,15 +58,21 @@ export class PrometheusMetrics implements ConsumerMetrics {
   consumed(kind: string): void {
     this.events.inc({ kind });
   }
-  delivered(sent: number, alreadyDelivered: number): void {
-    this.emails.inc(sent);
-    this.duplicates.inc(alreadyDelivered);
+  delivered(outcome: NotificationOutcome): void {
+    this.emails.inc(outcome.sent);
+    this.duplicates.inc(outcome.alreadyDelivered);
+    this.alreadySetAside.inc(outcome.alreadySetAside);
   }
-  retried(): void {
-    this.retries.inc();
+  retried(reason: string): void {
+    this.retries.inc({ reason });
   }
-  deadLettered(): void {
-    this.deadLetters.inc();
+  deadLettered(reason: string): void {
+    this.deadLetters.inc({ reason });
+  }
+  stalled(topic: string, partition: number, since: Date | undefined): void {
+    const labels = { topic, partition: String(partition) };
+    if (since) this.stalledSince.set(labels, since.getTime() / 1000);
+    else this.stalledSince.remove(labels);
   }
   endToEndLag(seconds: number): void {
     this.lag.observe(seconds);

@@ -20,6 +20,7 @@ import { ChangeConsumer, type ConsumerMetrics } from './change-consumer';
 class CountingMetrics implements ConsumerMetrics {
   retries = 0;
   deadLetters = 0;
+  readonly stalls: string[] = [];
   consumed(): void {}
   delivered(): void {}
   retried(): void {
@@ -27,6 +28,9 @@ class CountingMetrics implements ConsumerMetrics {
   }
   deadLettered(): void {
     this.deadLetters++;
+  }
+  stalled(_topic: string, partition: number, since: Date | undefined): void {
+    this.stalls.push(`${partition}:${since ? 'stalled' : 'moving'}`);
   }
   endToEndLag(): void {}
 }
@@ -76,6 +80,7 @@ describe('ChangeConsumer with a real broker and a real SMTP server', { timeout: 
       admin: client.admin(),
       deadLetters: { producer: client.producer(), topic: `${topic}.dlq` },
       topic,
+      capturedTable: { database: 'clients', table: 'users' },
       notify: new NotifyUserOfChange(sender, new InMemoryDeliveryLog(), loadEmailTemplates(), 'userdata.invalid'),
       logger: pino({ level: 'silent' }),
       metrics,
@@ -165,6 +170,71 @@ describe('ChangeConsumer with a real broker and a real SMTP server', { timeout: 
       await consumer.stop();
       transporter.close();
       await inbox.stop();
+    }
+  });
+
+  it('sets aside a change whose recipient the mail server refuses for good, and goes on with the next', async () => {
+    const topic = 'changes-refused';
+    const other = JSON.parse(updateEvent);
+    other.before = { ...other.before, id: 2, email: 'bruno@example.com' };
+    other.after = { ...other.after, id: 2, email: 'bruno@example.com' };
+    other.source = { ...other.source, pos: other.source.pos + 1000 };
+    await produce(topic, [updateEvent, JSON.stringify(other)]);
+    const smtpPort = await freePort();
+    const inbox = await Inbox.start(smtpPort);
+    inbox.refuse('ana@example.com');
+    const { consumer, transporter, metrics } = await consumerFor(topic, 'refused', smtpPort);
+    try {
+      await consumer.start();
+      await inbox.waitFor('bruno@example.com', 'the email of the change after the refused one', () => true);
+      await eventually(async () => ((await committedOffset('refused', topic)) === 2 ? true : undefined), {
+        awaiting: 'both records committed',
+      });
+      const [dead] = await readAll(`${topic}.dlq`, 1);
+      assert.equal(dead?.value?.toString(), updateEvent, 'the dead letter is the record as it was');
+      const header = (name: string) => String(dead?.headers?.[name]);
+      assert.equal(header('dlq.reason'), 'recipient-refused');
+      assert.equal(header('dlq.step'), 'send');
+      assert.equal(header('dlq.attempts'), '1');
+      assert.equal(header('dlq.emails'), 'details-changed');
+      assert.match(header('dlq.error'), /550 5\.1\.1 No such user here/);
+      assert.match(header('dlq.delivery.ids'), /^[0-9a-f]{64}$/);
+      assert.equal(header('dlq.source.offset'), '0');
+      assert.equal(inbox.refusedAttemptsFor('ana@example.com'), 1, 'a refusal for good is not retried');
+      assert.deepEqual([metrics.retries, metrics.deadLetters], [0, 1]);
+    } finally {
+      await consumer.stop();
+      transporter.close();
+      await inbox.stop();
+    }
+  });
+
+  it('says which partition is held up while the mail server is down, and that it moves once it is back', async () => {
+    const topic = 'changes-stalled';
+    await produce(topic, [updateEvent]);
+    const smtpPort = await freePort();
+    const { consumer, sender, transporter, metrics } = await consumerFor(topic, 'stalled', smtpPort);
+    let inbox: Inbox | undefined;
+    try {
+      await consumer.start();
+      await eventually(() => (sender.attempts >= 2 ? true : undefined), {
+        awaiting: 'two refused attempts to send',
+        lastSeen: () => `${sender.attempts} attempt(s)`,
+      });
+      const [stall] = consumer.stalled;
+      assert.deepEqual([stall?.partition, stall?.offset, stall?.reason], [0, '0', 'mail-server-unavailable']);
+      assert.ok((stall?.attempts ?? 0) >= 1);
+      inbox = await Inbox.start(smtpPort);
+      await inbox.waitFor('ana@example.com', 'the email once the mail server is back', () => true);
+      await eventually(() => (consumer.stalled.length === 0 ? true : undefined), {
+        awaiting: 'the partition to move again',
+        lastSeen: () => JSON.stringify(consumer.stalled),
+      });
+      assert.deepEqual([metrics.stalls[0], metrics.stalls.at(-1)], ['0:stalled', '0:moving']);
+    } finally {
+      await consumer.stop();
+      transporter.close();
+      await inbox?.stop();
     }
   });
 

@@ -1,14 +1,21 @@
-import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from '../../../shared/logger';
-import type { NotifyUserOfChange } from '../../interactors/notify-user-of-change.interactor';
-import { MalformedChangeEvent, parseChangeRecord } from './debezium-envelope';
+import { classifyFailure, type DeliveryFailure } from '../../entities/delivery-failure';
+import type {
+  NotificationOutcome,
+  NotifyUserOfChange,
+  RefusedEmail,
+} from '../../interactors/notify-user-of-change.interactor';
+import { type CapturedTable, parseChangeRecord } from './debezium-envelope';
 
 /** What the consumer reports as it goes: counted by the Prometheus adapter, ignored by tests that do not care. */
 export interface ConsumerMetrics {
   consumed(kind: string): void;
-  delivered(sent: number, alreadyDelivered: number): void;
-  retried(): void;
-  deadLettered(): void;
+  delivered(outcome: NotificationOutcome): void;
+  retried(reason: string): void;
+  deadLettered(reason: string): void;
+  /** A partition waits for a record to succeed since `since`; `undefined` once it moves again. */
+  stalled(topic: string, partition: number, since: Date | undefined): void;
   /** Seconds from the database's commit of a change to the mail server's acceptance of its email. */
   endToEndLag(seconds: number): void;
 }
@@ -23,48 +30,104 @@ export interface ChangeConsumerDependencies {
   readonly admin: Admin;
   readonly deadLetters: { readonly producer: Producer; readonly topic: string };
   readonly topic: string;
+  /** The table whose changes are told; a change of any other table is set aside. */
+  readonly capturedTable: CapturedTable;
   readonly notify: NotifyUserOfChange;
   readonly logger: Logger;
   readonly metrics: ConsumerMetrics;
   readonly retry?: RetryPolicy;
   /** How many partitions are handled at once; each partition's records stay in order. */
   readonly concurrency?: number;
+  /**
+   * Called when kafkajs gave up on the consumer and will not restart it: the process must end, so that its
+   * supervisor starts a new one, instead of living on as a consumer that consumes nothing.
+   */
+  readonly onFatal?: (error: Error) => void;
   /** For tests: the jitter's source of randomness. */
   readonly random?: () => number;
 }
+
+/** A partition held up by a record that keeps failing for now: since when, how often, and why, last. */
+export interface StalledPartition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly since: Date;
+  readonly attempts: number;
+  readonly reason: string;
+  readonly error: string;
+}
+
+/** The header an operator's replay of a dead letter carries (see `npm run replay-dead-letter`). */
+export const replayHeader = 'push-email.replay-of';
 
 const defaultRetry: RetryPolicy = { initialMs: 500, maxMs: 30_000 };
 
 /**
  * The driving adapter from Kafka. Each record of the change topic is parsed and handed to the interactor; an offset
- * is committed only once every email of every record before it was accepted (or the record was deliberately
- * skipped), so a crash replays changes rather than losing them, and the delivery log keeps a replay from sending
- * twice.
+ * is committed only once every email of every record before it was accepted or set aside, so a crash replays
+ * changes rather than losing them, and the delivery log keeps a replay from sending twice.
  *
- * When sending fails (mail server or database down), the record's partition is paused and rewound to that record,
- * and resumed after an exponential backoff with jitter: nothing later in the partition overtakes it, nothing spins,
- * and the other partitions go on. A record that is not a change event goes to the dead-letter topic, with headers
- * naming the error, and the partition goes on.
+ * Every failure is classified (classifyFailure). A transient one (mail server or database down) pauses the
+ * record's partition, rewinds it to that record, and resumes it after an exponential backoff with jitter, without
+ * limit: nothing later in the partition overtakes it, nothing spins, and the other partitions go on. A permanent one
+ * (a record that is not a change of the users table, a recipient the mail server refuses for good, a row the
+ * templates cannot render) sends the record to the dead-letter topic, with headers naming the reason, the step and
+ * the attempts, and the partition goes on.
  */
 export class ChangeConsumer {
+  private state: 'starting' | 'running' | 'restarting' | 'failed' | 'stopped' = 'starting';
   private joined = false;
   private stopping = false;
-  private readonly attempts = new Map<number, number>();
+  private readonly stalls = new Map<number, StalledPartition>();
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly deps: ChangeConsumerDependencies) {
-    deps.consumer.on(deps.consumer.events.GROUP_JOIN, () => {
+    const { events } = deps.consumer;
+    deps.consumer.on(events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
+      this.state = 'running';
+      // A partition that went to another member is no longer held up here.
+      const assigned = new Set(payload.memberAssignment[deps.topic] ?? []);
+      for (const { topic, partition } of this.stalls.values()) {
+        if (assigned.has(partition)) continue;
+        this.stalls.delete(partition);
+        deps.metrics.stalled(topic, partition, undefined);
+      }
     });
-    deps.consumer.on(deps.consumer.events.CRASH, ({ payload }) => {
+    deps.consumer.on(events.CRASH, ({ payload }) => {
       this.joined = false;
-      deps.logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+      if (payload.restart) {
+        this.state = 'restarting';
+        deps.logger.error({ err: payload.error }, 'consumer crashed: kafkajs restarts it');
+        return;
+      }
+      this.state = 'failed';
+      deps.logger.fatal({ err: payload.error }, 'consumer crashed and will not be restarted: push-email must exit');
+      deps.onFatal?.(payload.error);
     });
   }
 
   /** True once the consumer is in its group and has partitions to read. */
   get isReady(): boolean {
     return this.joined;
+  }
+
+  /**
+   * False once the consumer is gone for good (crashed without a restart, or stopped): the process then consumes
+   * nothing, and a liveness probe should say so.
+   */
+  get isLive(): boolean {
+    return this.state !== 'failed' && (this.state !== 'stopped' || this.stopping);
+  }
+
+  get status(): string {
+    return this.state;
+  }
+
+  /** The partitions held up now by a record that keeps failing for now, oldest first. */
+  get stalled(): readonly StalledPartition[] {
+    return [...this.stalls.values()].sort((a, b) => a.since.getTime() - b.since.getTime());
   }
 
   async start(): Promise<void> {
@@ -85,6 +148,7 @@ export class ChangeConsumer {
   /** Finishes the record in hand, leaves the group, and closes the connections; commits nothing it did not finish. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.state = 'stopped';
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
     await this.deps.consumer.disconnect();
@@ -141,77 +205,150 @@ export class ChangeConsumer {
     }
   }
 
-  /** Handles one record; false when it could not be, and is scheduled to be tried again. */
+  /** Handles one record; false when it could not be for now, and is scheduled to be tried again. */
   private async handle(topic: string, partition: number, message: KafkaMessage): Promise<boolean> {
     const where = { topic, partition, offset: message.offset };
+    const attempts = (this.stalls.get(partition)?.attempts ?? 0) + 1;
     try {
-      const record = parseChangeRecord(message.value);
+      let record: ReturnType<typeof parseChangeRecord>;
+      try {
+        record = parseChangeRecord(message.value, this.deps.capturedTable);
+      } catch (error) {
+        const failure = classifyFailure(error, 'read');
+        await this.deadLetter(where, message, attempts, [failure]);
+        this.deps.logger.error({ ...where, reason: failure.reason, error: failure.message }, 'record set aside');
+        return this.moveOn(topic, partition);
+      }
       this.deps.metrics.consumed(record.type === 'change' ? record.change.kind : record.type);
       if (record.type === 'change') {
-        const outcome = await this.deps.notify.execute(record.change);
-        this.deps.metrics.delivered(outcome.sent, outcome.alreadyDelivered);
+        const outcome = await this.deps.notify.execute(record.change, {
+          setAside: (refused) => this.deadLetter(where, message, attempts, refused),
+          replay: message.headers?.[replayHeader] !== undefined,
+        });
+        this.deps.metrics.delivered(outcome);
         if (outcome.sent > 0) {
           this.deps.metrics.endToEndLag((Date.now() - record.change.position.committedAt.getTime()) / 1000);
         }
-        this.deps.logger.info(
-          { ...where, kind: record.change.kind, userId: changedUserId(record.change), ...outcome },
-          'change handled',
-        );
+        const { setAside, ...counts } = outcome;
+        const userId = 'after' in record.change ? record.change.after.id : record.change.before.id;
+        this.deps.logger.info({ ...where, kind: record.change.kind, userId, ...counts }, 'change handled');
+        for (const refused of setAside) {
+          this.deps.logger.error(
+            { ...where, userId, email: refused.kind, reason: refused.failure.reason, error: refused.failure.message },
+            'email set aside: it can never be sent as it is',
+          );
+        }
       }
     } catch (error) {
-      if (error instanceof MalformedChangeEvent) {
-        try {
-          await this.deadLetter(topic, partition, message, error);
-        } catch (dlqError) {
-          this.retryLater(topic, partition, message, dlqError);
-          return false;
-        }
-      } else {
-        this.retryLater(topic, partition, message, error);
+      const failure = classifyFailure(error, 'consume');
+      if (!failure.permanent || !(await this.setAsideAfterAll(where, message, attempts, failure))) {
+        this.retryLater(topic, partition, message, attempts, failure);
         return false;
       }
     }
-    this.attempts.delete(partition);
+    return this.moveOn(topic, partition);
+  }
+
+  /** A permanent failure that reached the consumer itself: the record is set aside, if the dead-letter topic takes it. */
+  private async setAsideAfterAll(
+    where: { topic: string; partition: number; offset: string },
+    message: KafkaMessage,
+    attempts: number,
+    failure: DeliveryFailure,
+  ): Promise<boolean> {
+    try {
+      await this.deadLetter(where, message, attempts, [failure]);
+    } catch {
+      return false;
+    }
+    this.deps.logger.error({ ...where, reason: failure.reason, error: failure.message }, 'record set aside');
     return true;
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: Error): Promise<void> {
-    await this.deps.deadLetters.producer.send({
-      topic: this.deps.deadLetters.topic,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            'dlq.error': error.message.slice(0, 1000),
-            'dlq.source.topic': topic,
-            'dlq.source.partition': String(partition),
-            'dlq.source.offset': message.offset,
-            'dlq.failed.at': new Date().toISOString(),
-          },
-        },
-      ],
-    });
-    this.deps.metrics.deadLettered();
-    this.deps.logger.error(
-      { topic, partition, offset: message.offset, deadLetterTopic: this.deps.deadLetters.topic, reason: error.message },
-      'malformed record sent to the dead-letter topic',
-    );
+  private moveOn(topic: string, partition: number): true {
+    if (this.stalls.delete(partition)) this.deps.metrics.stalled(topic, partition, undefined);
+    return true;
+  }
+
+  /**
+   * Writes the record, unchanged, to the dead-letter topic, with headers saying where it came from and why it was
+   * set aside: `dlq.reason` (a stable code), `dlq.step`, `dlq.attempts`, `dlq.error`, and for refused emails
+   * `dlq.emails` and `dlq.delivery.ids`.
+   */
+  private async deadLetter(
+    where: { topic: string; partition: number; offset: string },
+    message: KafkaMessage,
+    attempts: number,
+    failures: readonly (DeliveryFailure | RefusedEmail)[],
+  ): Promise<void> {
+    const refused = failures.filter((f): f is RefusedEmail => 'deliveryId' in f);
+    const reasons = failures.map((f) => ('deliveryId' in f ? f.failure : f));
+    const join = (values: readonly string[]) => [...new Set(values)].join(',');
+    const headers: IHeaders = {
+      ...message.headers,
+      'dlq.reason': join(reasons.map((r) => r.reason)),
+      'dlq.step': join(reasons.map((r) => r.step)),
+      'dlq.attempts': String(attempts),
+      'dlq.error': reasons
+        .map((r) => r.message)
+        .join('; ')
+        .slice(0, 1000),
+      'dlq.source.topic': where.topic,
+      'dlq.source.partition': String(where.partition),
+      'dlq.source.offset': where.offset,
+      'dlq.failed.at': new Date().toISOString(),
+      ...(refused.length > 0
+        ? { 'dlq.emails': join(refused.map((r) => r.kind)), 'dlq.delivery.ids': join(refused.map((r) => r.deliveryId)) }
+        : {}),
+    };
+    try {
+      await this.deps.deadLetters.producer.send({
+        topic: this.deps.deadLetters.topic,
+        messages: [{ key: message.key, value: message.value, headers }],
+      });
+    } catch (error) {
+      throw classifyFailure(error, 'dead-letter');
+    }
+    for (const reason of reasons) this.deps.metrics.deadLettered(reason.reason);
   }
 
   /** Pauses the partition, rewinds it to this record, and resumes it after a backoff: the record is tried again. */
-  private retryLater(topic: string, partition: number, message: KafkaMessage, error: unknown): void {
-    const attempt = (this.attempts.get(partition) ?? 0) + 1;
-    this.attempts.set(partition, attempt);
+  private retryLater(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    attempt: number,
+    failure: DeliveryFailure,
+  ): void {
+    const stall: StalledPartition = {
+      topic,
+      partition,
+      offset: message.offset,
+      since: this.stalls.get(partition)?.since ?? new Date(),
+      attempts: attempt,
+      reason: failure.reason,
+      error: failure.message,
+    };
+    if (!this.stalls.has(partition)) this.deps.metrics.stalled(topic, partition, stall.since);
+    this.stalls.set(partition, stall);
     const { initialMs, maxMs } = this.deps.retry ?? defaultRetry;
     const ceiling = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
     // "Equal jitter": at least half the backoff, so retries never bunch up at zero.
     const delayMs = Math.round(ceiling / 2 + (ceiling / 2) * (this.deps.random ?? Math.random)());
-    this.deps.metrics.retried();
+    this.deps.metrics.retried(failure.reason);
     this.deps.logger.warn(
-      { topic, partition, offset: message.offset, attempt, retryInMs: delayMs, err: error },
-      'could not handle the change: will retry',
+      {
+        topic,
+        partition,
+        offset: message.offset,
+        attempt,
+        retryInMs: delayMs,
+        stalledSince: stall.since.toISOString(),
+        reason: failure.reason,
+        step: failure.step,
+        error: failure.message,
+      },
+      'could not handle the change for now: will retry',
     );
     const partitions = [{ topic, partitions: [partition] }];
     this.deps.consumer.pause(partitions);
@@ -222,8 +359,4 @@ export class ChangeConsumer {
     }, delayMs);
     this.resumeTimers.add(timer);
   }
-}
-
-function changedUserId(change: { kind: string; after?: { id: number }; before?: { id: number } }): number | undefined {
-  return change.after?.id ?? change.before?.id;
 }

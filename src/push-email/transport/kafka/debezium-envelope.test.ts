@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MalformedChangeEvent, parseChangeRecord } from './debezium-envelope';
 
+const users = { database: 'clients', table: 'users' };
+
 const fixtureOf = (connector: string, op: string): Buffer =>
   readFileSync(join(__dirname, 'fixtures', `${connector}-${op}.json`));
 const fixture = (op: string): Buffer => fixtureOf('mariadb', op);
@@ -13,7 +15,7 @@ for (const connector of ['mariadb', 'mysql'] as const) {
     const fixture = (op: string): Buffer => fixtureOf(connector, op);
 
     it('reads a create with its row and binlog position', () => {
-      const record = parseChangeRecord(fixture('create'));
+      const record = parseChangeRecord(fixture('create'), users);
       assert.equal(record.type, 'change');
       assert.ok(record.type === 'change' && record.change.kind === 'created');
       assert.deepEqual(record.change.after, { id: 1, name: 'Ana', email: 'ana@example.com', address: 'Rua A, 1' });
@@ -25,14 +27,14 @@ for (const connector of ['mariadb', 'mysql'] as const) {
     });
 
     it('reads an update with both versions of the row', () => {
-      const record = parseChangeRecord(fixture('update'));
+      const record = parseChangeRecord(fixture('update'), users);
       assert.ok(record.type === 'change' && record.change.kind === 'updated');
       assert.equal(record.change.before.address, 'Rua A, 1');
       assert.equal(record.change.after.address, 'Rua B, 2');
     });
 
     it('reads a delete with the row as it was', () => {
-      const record = parseChangeRecord(fixture('delete'));
+      const record = parseChangeRecord(fixture('delete'), users);
       assert.ok(record.type === 'change' && record.change.kind === 'deleted');
       assert.equal(record.change.before.id, 1);
     });
@@ -41,7 +43,7 @@ for (const connector of ['mariadb', 'mysql'] as const) {
 
 describe("parseChangeRecord on the MySQL connector's documented update event", () => {
   it('reads the change and its position, GTID included', () => {
-    const record = parseChangeRecord(fixtureOf('mysql', 'documented-update'));
+    const record = parseChangeRecord(fixtureOf('mysql', 'documented-update'), users);
     assert.ok(record.type === 'change' && record.change.kind === 'updated');
     assert.deepEqual([record.change.before.name, record.change.after.name], ['Anne', 'Anne Marie']);
     assert.deepEqual(record.change.position, {
@@ -63,11 +65,11 @@ describe('parseChangeRecord on a tombstone and a truncate', () => {
     event.op = 't';
     event.before = null;
     event.after = null;
-    assert.deepEqual(parseChangeRecord(Buffer.from(JSON.stringify(event))), { type: 'truncate' });
+    assert.deepEqual(parseChangeRecord(Buffer.from(JSON.stringify(event)), users), { type: 'truncate' });
   });
 
   it('reads a null value as the tombstone that follows a delete', () => {
-    assert.deepEqual(parseChangeRecord(null), { type: 'tombstone' });
+    assert.deepEqual(parseChangeRecord(null, users), { type: 'tombstone' });
   });
 });
 
@@ -75,26 +77,55 @@ describe('parseChangeRecord on records that are not change events', () => {
   it('refuses an unknown op, naming it', () => {
     const event = JSON.parse(fixture('update').toString());
     event.op = 'x';
-    assert.throws(() => parseChangeRecord(Buffer.from(JSON.stringify(event))), /op/);
+    assert.throws(() => parseChangeRecord(Buffer.from(JSON.stringify(event)), users), /op/);
   });
 
   it('refuses JSON that is not an object', () => {
-    assert.throws(() => parseChangeRecord(Buffer.from('[1,2]')), MalformedChangeEvent);
+    assert.throws(() => parseChangeRecord(Buffer.from('[1,2]'), users), MalformedChangeEvent);
   });
 
   it('refuses text that is not JSON', () => {
-    assert.throws(() => parseChangeRecord(Buffer.from('{oops')), MalformedChangeEvent);
+    assert.throws(() => parseChangeRecord(Buffer.from('{oops'), users), MalformedChangeEvent);
   });
 
   it('names the missing field', () => {
     const event = JSON.parse(fixture('update').toString());
     delete event.after.email;
-    assert.throws(() => parseChangeRecord(Buffer.from(JSON.stringify(event))), /after\.email/);
+    assert.throws(() => parseChangeRecord(Buffer.from(JSON.stringify(event)), users), /after\.email/);
+  });
+
+  it('sets apart the reasons: not JSON, not a change event, another table, a row missing fields', () => {
+    const reasonOf = (value: string | object): string => {
+      try {
+        parseChangeRecord(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), users);
+      } catch (error) {
+        return (error as MalformedChangeEvent).reason;
+      }
+      return 'parsed';
+    };
+    const event = JSON.parse(fixture('update').toString());
+    assert.equal(reasonOf('{oops'), 'not-json');
+    assert.equal(reasonOf({ hello: 'world' }), 'not-a-change-event');
+    assert.equal(reasonOf({ ...event, source: { ...event.source, table: 'orders' } }), 'other-table');
+    assert.equal(reasonOf({ ...event, source: { ...event.source, db: 'billing' } }), 'other-table');
+    assert.equal(reasonOf({ ...event, after: { id: 1, name: 'Ana', address: 'Rua A, 1' } }), 'missing-fields');
+    assert.equal(reasonOf({ ...event, after: { ...event.after, name: null } }), 'missing-fields');
+    assert.equal(reasonOf(event), 'parsed');
+  });
+
+  it('names the other table a change event came from', () => {
+    const event = JSON.parse(fixture('create').toString());
+    event.source.table = 'orders';
+    event.after = { id: 1, total: 10 };
+    assert.throws(
+      () => parseChangeRecord(Buffer.from(JSON.stringify(event)), users),
+      /a change of clients\.orders, not of clients\.users/,
+    );
   });
 
   it('refuses an update without its before image', () => {
     const event = JSON.parse(fixture('update').toString());
     event.before = null;
-    assert.throws(() => parseChangeRecord(Buffer.from(JSON.stringify(event))), /without "before"/);
+    assert.throws(() => parseChangeRecord(Buffer.from(JSON.stringify(event)), users), /without "before"/);
   });
 });

@@ -1,9 +1,22 @@
 import { z } from 'zod';
+import type { PermanentReason } from '../../entities/delivery-failure';
 import type { UserChange } from '../../entities/user-change';
 
 /** A record of the change topic that is not a change event of the users table; the reason names what is wrong. */
 export class MalformedChangeEvent extends Error {
   override name = 'MalformedChangeEvent';
+  constructor(
+    readonly reason: Extract<PermanentReason, 'not-json' | 'not-a-change-event' | 'other-table' | 'missing-fields'>,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The table whose changes push-email tells people about, as Debezium's `source.db` and `source.table` name it. */
+export interface CapturedTable {
+  readonly database: string;
+  readonly table: string;
 }
 
 const userRow = z.object({
@@ -13,11 +26,12 @@ const userRow = z.object({
   address: z.string(),
 });
 
-// Debezium's JSON envelope (converter without schemas), as the MariaDB and the MySQL connectors write it.
+// Debezium's JSON envelope (converter without schemas), as the MariaDB and the MySQL connectors write it. The rows
+// are checked apart, once the table is known to be the users table.
 const envelope = z.object({
   op: z.enum(['c', 'u', 'd', 'r', 't']),
-  before: userRow.nullable().optional(),
-  after: userRow.nullable().optional(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
   source: z.object({
     connector: z.string(),
     db: z.string(),
@@ -39,20 +53,39 @@ export type ParsedRecord =
  * Turns one record value of the change topic into a UserChange. A null value is the tombstone Debezium writes after
  * a delete (for log compaction): there is nothing to tell anyone, but it is not an error either.
  */
-export function parseChangeRecord(value: Buffer | null): ParsedRecord {
+export function parseChangeRecord(value: Buffer | null, captured: CapturedTable): ParsedRecord {
   if (value === null || value.length === 0) return { type: 'tombstone' };
   let json: unknown;
   try {
     json = JSON.parse(value.toString('utf8'));
   } catch (error) {
-    throw new MalformedChangeEvent(`not JSON: ${(error as Error).message}`);
+    throw new MalformedChangeEvent('not-json', `not JSON: ${(error as Error).message}`);
   }
   const parsed = envelope.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(value)'}: ${issue.message}`);
-    throw new MalformedChangeEvent(`not a users change event: ${problems.join('; ')}`);
+    throw new MalformedChangeEvent('not-a-change-event', `not a Debezium change event: ${problemsOf(parsed.error)}`);
   }
-  const { op, before, after, source } = parsed.data;
+  const { op, source } = parsed.data;
+  if (source.db !== captured.database || (source.table != null && source.table !== captured.table)) {
+    throw new MalformedChangeEvent(
+      'other-table',
+      `a change of ${source.db}.${source.table ?? '?'}, not of ${captured.database}.${captured.table}`,
+    );
+  }
+  const row = (name: 'before' | 'after') => {
+    const value = parsed.data[name];
+    if (value == null) return value;
+    const checked = userRow.safeParse(value);
+    if (!checked.success) {
+      throw new MalformedChangeEvent(
+        'missing-fields',
+        `"${name}" is not a users row: ${problemsOf(checked.error, name)}`,
+      );
+    }
+    return checked.data;
+  };
+  const before = row('before');
+  const after = row('after');
   const position = {
     connector: source.connector,
     database: source.db,
@@ -64,7 +97,7 @@ export function parseChangeRecord(value: Buffer | null): ParsedRecord {
     ...(source.gtid ? { gtid: source.gtid } : {}),
   };
   const need = <T>(row: T | null | undefined, name: string): T => {
-    if (!row) throw new MalformedChangeEvent(`op "${op}" without "${name}"`);
+    if (!row) throw new MalformedChangeEvent('missing-fields', `op "${op}" without "${name}"`);
     return row;
   };
   switch (op) {
@@ -82,4 +115,13 @@ export function parseChangeRecord(value: Buffer | null): ParsedRecord {
     case 't':
       return { type: 'truncate' };
   }
+}
+
+function problemsOf(error: z.ZodError, prefix?: string): string {
+  return error.issues
+    .map(
+      (issue) =>
+        `${[prefix, ...issue.path].filter((part) => part !== undefined).join('.') || '(value)'}: ${issue.message}`,
+    )
+    .join('; ');
 }

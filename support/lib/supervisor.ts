@@ -1,0 +1,108 @@
+import type { ManagedProcess } from './processes';
+
+export interface SupervisorOptions {
+  /** Starts the process and resolves once it is ready. */
+  readonly start: () => Promise<ManagedProcess>;
+  readonly log: (line: string) => void;
+  /** The first wait before starting again a process that keeps dying; it doubles up to maxBackoffMs. */
+  readonly initialBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+}
+
+/**
+ * Keeps one process running, as k8s' restartPolicy would: a process that ends without having been asked to is
+ * started again, after a backoff that grows while it keeps dying soon after its start (a crash loop). kill() ends it
+ * on purpose, as a spec's crash does, and it stays down until start(); stop() ends it for good.
+ */
+export class Supervisor {
+  private current: ManagedProcess | undefined;
+  /** The process ended on purpose (kill or stop): not started again by itself. */
+  private held = true;
+  private stopped = false;
+  private backoffMs: number;
+  /** Ends the wait before a restart at once (the restart then sees why and does nothing). */
+  private wake: (() => void) | undefined;
+  private restarting: Promise<void> | undefined;
+  /** How many times a process was started again after ending by itself. */
+  restarts = 0;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.backoffMs = options.initialBackoffMs ?? 500;
+  }
+
+  get process(): ManagedProcess | undefined {
+    return this.current;
+  }
+
+  get isRunning(): boolean {
+    return this.current?.isRunning ?? false;
+  }
+
+  /** Starts the process (again) and watches it; resolves once it is ready. */
+  async start(): Promise<ManagedProcess> {
+    if (this.isRunning) throw new Error('the process is still running: kill or stop it before starting it again');
+    await this.restarting;
+    if (this.isRunning && this.current) return this.current;
+    const process = await this.options.start();
+    this.current = process;
+    this.held = false;
+    this.watch(process, Date.now());
+    return process;
+  }
+
+  /** Ends the process abruptly (SIGKILL), as a crash would; it stays down until start(). */
+  async kill(): Promise<void> {
+    this.held = true;
+    this.wake?.();
+    await this.restarting;
+    await this.current?.kill();
+  }
+
+  /** Stops the process gracefully, for good. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.held = true;
+    this.wake?.();
+    await this.restarting;
+    await this.current?.stop();
+  }
+
+  private watch(process: ManagedProcess, startedAt: number): void {
+    void process.exited.then(({ code, signal }) => {
+      if (this.held || this.stopped || process !== this.current) return;
+      // A process that ran a while before dying is not in a crash loop: its next start is not delayed long.
+      const ranMs = Date.now() - startedAt;
+      if (ranMs > 4 * (this.options.maxBackoffMs ?? 30_000)) this.backoffMs = this.options.initialBackoffMs ?? 500;
+      const waitMs = this.backoffMs;
+      this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 30_000);
+      this.options.log(
+        `${process.name} exited by itself (${signal ?? `code ${code}`}): starting it again in ${waitMs} ms. ` +
+          `Last lines of its log:\n${process.tail(10)}`,
+      );
+      this.restarting = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }).then(async () => {
+        this.wake = undefined;
+        if (this.held || this.stopped) {
+          this.restarting = undefined;
+          return;
+        }
+        try {
+          const next = await this.options.start();
+          this.restarts++;
+          this.current = next;
+          this.watch(next, Date.now());
+          if (this.held) await next.stop();
+        } catch (error) {
+          this.options.log(`${process.name} could not be started again: ${(error as Error).message}`);
+        } finally {
+          this.restarting = undefined;
+        }
+      });
+    });
+  }
+}
