@@ -146,3 +146,50 @@ Then(
 function updatesTo(world: CdcWorld, person: Person): ReceivedMessage[] {
   return world.inbox.messagesTo(person.user.email).filter((message) => message.subject === detailsUpdated);
 }
+
+Then(
+  'people registered afterwards, on every partition of the change feed, are all welcomed',
+  { timeout: 120_000 },
+  async function (this: CdcWorld) {
+    await this.welcomed(await this.registerOnEveryPartition());
+  },
+);
+
+Given("the mail server refuses {word}'s address for good", function (this: CdcWorld, name: string) {
+  this.mailServerRefusesForGood(name);
+});
+
+Then(
+  "{word}'s move is set aside as a dead letter, saying the mail server refused the recipient",
+  async function (this: CdcWorld, name: string) {
+    const letter = await this.deadLetters.waitForLetterFrom(await this.latestChangeOf(name));
+    assert.deepEqual(
+      ['dlq.reason', 'dlq.step', 'dlq.attempts', 'dlq.emails'].map((header) => letter.headers[header]),
+      ['recipient-refused', 'send', '1', 'details-changed'],
+    );
+    assert.match(letter.headers['dlq.error'] ?? '(no dlq.error header)', /550/);
+  },
+);
+
+Then(
+  "the mail server was asked to take the email about {word}'s move only once",
+  function (this: CdcWorld, name: string) {
+    assert.equal(this.inbox.refusedAttemptsFor(this.mailbox(name)), 1, 'a refusal for good was tried again');
+  },
+);
+
+When(
+  "a maintenance job sets {word}'s email address to a list of {word}'s and {word}'s addresses",
+  async function (this: CdcWorld, name: string, _same: string, other: string) {
+    await this.writeEmailBySql(name, `${this.mailbox(name)}, ${this.mailbox(other)}`);
+  },
+);
+
+Then(
+  "{word}'s changed email address is set aside as a dead letter, saying it is not one plain address",
+  async function (this: CdcWorld, name: string) {
+    const letter = await this.deadLetters.waitForLetterFrom(await this.latestChangeOf(name));
+    assert.equal(letter.headers['dlq.reason'], 'invalid-recipient');
+    assert.equal(letter.headers['dlq.step'], 'policy');
+  },
+);

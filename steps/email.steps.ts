@@ -40,6 +40,27 @@ Then('that email shows the email address changed from the old one to the new one
   assert.notEqual(oldAddress.toLowerCase(), newAddress);
 });
 
+Then(
+  '{word} receives an email showing both changed to {string}, exactly as typed',
+  async function (this: CdcWorld, name: string, value: string) {
+    const { user, readBefore } = this.person(name);
+    const email = await this.inbox.waitFor(user.email, 'an email about updated details', (m) =>
+      m.subject.startsWith('Your details were updated'),
+    );
+    const before = readBefore ?? { name, address: `${name}'s first address, 1` };
+    assert.equal(email.subject, 'Your details were updated');
+    assert.ok(email.text.startsWith(`Hello ${value},\n`), `the greeting is not "Hello ${value},":\n${email.text}`);
+    for (const line of [`- Name: "${before.name}" → "${value}"`, `- Address: "${before.address}" → "${value}"`]) {
+      assert.ok(email.text.includes(`${line}\n`), `the text part lacks the line ${line}:\n${email.text}`);
+    }
+    const escaped = escapeHtml(value);
+    assert.ok(
+      email.html.includes(`<p>Hello ${escaped},</p>`) && email.html.includes(`&rarr; &ldquo;${escaped}&rdquo;`),
+      `the HTML part does not show ${JSON.stringify(value)} escaped, as ${JSON.stringify(escaped)}:\n${email.html}`,
+    );
+  },
+);
+
 Then('that email lists the address {string}', function (this: CdcWorld, address: string) {
   assert.match(this.email.text, new RegExp(`Address: ${escapeRegExp(address)}$`, 'm'));
 });
@@ -106,6 +127,20 @@ function receivedSubjects(world: CdcWorld, mailbox: string): string[] {
     .messagesTo(world.mailbox(mailbox))
     .map((message) => message.subject)
     .sort();
+}
+
+/** The value as the HTML part must show it: every character that could be markup written as an entity. */
+function escapeHtml(text: string): string {
+  const entities: Record<string, string> = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#x27;',
+    '`': '&#x60;',
+    '=': '&#x3D;',
+  };
+  return text.replace(/[&<>"'`=]/g, (char) => entities[char] ?? char);
 }
 
 function escapeRegExp(text: string): string {

@@ -24,3 +24,18 @@ When('{word} changes their name to {string}', async function (this: CdcWorld, na
 When('{word} changes their email address', async function (this: CdcWorld, name: string) {
   await this.change(name, { email: CdcWorld.uniqueEmail(name) });
 });
+
+When(
+  '{word} changes both their name and their address to {string}',
+  async function (this: CdcWorld, name: string, value: string) {
+    await this.change(name, { name: value, address: value });
+  },
+);
+
+Given(
+  '{word} is registered, sharing a partition of the change feed with {word}',
+  { timeout: 60_000 },
+  async function (this: CdcWorld, name: string, other: string) {
+    await this.registerSharingPartitionWith(other, name);
+  },
+);

@@ -89,6 +89,59 @@ export class CdcWorld extends World {
     return this.crowd;
   }
 
+  /**
+   * Registers people (Guest01, Guest02, …) until at least one was created on each partition of the change topic,
+   * and keeps them as the scenario's crowd: whatever holds up a partition would hold up one of them.
+   */
+  async registerOnEveryPartition(maxPeople = 150): Promise<Person[]> {
+    const partitions = await this.changes.partitionCount();
+    const covered = new Set<number>();
+    this.crowd = [];
+    while (covered.size < partitions) {
+      if (this.crowd.length >= maxPeople) {
+        throw new Error(`${maxPeople} people registered, and partitions ${[...covered].sort()} only of ${partitions}`);
+      }
+      const names = Array.from({ length: partitions }, (_, i) => `Guest${this.crowd.length + i + 1}`);
+      const people = await Promise.all(names.map((name) => this.register(name)));
+      const created = await Promise.all(people.map(({ user }) => this.changes.creationOf(user.id)));
+      for (const record of created) covered.add(record.partition);
+      this.crowd.push(...people);
+    }
+    return this.crowd;
+  }
+
+  /** Registers people called `name` until one's changes share the partition of `other`'s; that one is `name`. */
+  async registerSharingPartitionWith(other: string, name: string, maxPeople = 150): Promise<Person> {
+    const { partition } = await this.changes.creationOf(this.person(other).user.id);
+    for (let tries = 0; tries < maxPeople; tries++) {
+      const person = await this.register(name);
+      if ((await this.changes.creationOf(person.user.id)).partition === partition) return person;
+    }
+    throw new Error(`None of ${maxPeople} people registered shares partition ${partition} with ${other}`);
+  }
+
+  /** Where the latest change of `name`'s record landed on the change topic. */
+  async latestChangeOf(name: string): Promise<RecordPosition> {
+    const { user } = this.person(name);
+    const record = await this.changes.waitFor(
+      `${name}'s details as they are now (user ${user.id}, version ${user.version})`,
+      (r) => r.userId === user.id && (r.value?.after as { version?: number } | null)?.version === user.version,
+    );
+    return { topic: this.stack.stack.changeTopic, partition: record.partition, offset: record.offset };
+  }
+
+  /** The mail server answers 550 (no such user) to every email for `name`'s address, from now on. */
+  mailServerRefusesForGood(name: string): void {
+    this.inbox.refuse(this.mailbox(name));
+  }
+
+  /** Writes an email address straight into `name`'s row by SQL, past userdata's validation. */
+  async writeEmailBySql(name: string, email: string): Promise<void> {
+    const person = this.person(name);
+    await this.stack.database.setEmail(person.user.id, email);
+    person.user = await this.userdata.get(person.user.id);
+  }
+
   /** Everyone registered in this scenario so far. */
   get everyone(): Person[] {
     return [...this.people.values()];

@@ -53,6 +53,17 @@ export class ChangeFeed {
     return feed;
   }
 
+  /** How many partitions the change topic has. */
+  async partitionCount(): Promise<number> {
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [this.topic] });
+    return topics[0]?.partitions.length ?? 0;
+  }
+
+  /** Waits for the creation of a user (op c) on the topic, and says in which partition it landed. */
+  async creationOf(userId: number, what = `the creation of user ${userId}`): Promise<CapturedRecord> {
+    return this.waitFor(what, (record) => record.userId === userId && record.value?.op === 'c');
+  }
+
   /** Every record captured about one user, in order. */
   about(userId: number): CapturedRecord[] {
     return this.records.filter((record) => record.userId === userId);

@@ -64,6 +64,11 @@ export class Inbox {
     this.refusals.set(address.toLowerCase(), reply);
   }
 
+  /** Accepts every recipient again, as after each scenario. */
+  refuseNoOne(): void {
+    this.refusals.clear();
+  }
+
   /** How many times a refused recipient was asked for. */
   refusedAttemptsFor(address: string): number {
     return this.refusedAttempts.get(address.toLowerCase()) ?? 0;

@@ -5,6 +5,7 @@ import type { ComponentTiming, Environment, RunningInfrastructure } from '../env
 import { claimRunFolder, cleanAbandonedRuns, markKept } from '../lib/abandoned-runs';
 import type { ManagedProcess } from '../lib/processes';
 import { settleAll } from '../lib/settle';
+import { Supervisor } from '../lib/supervisor';
 import { stopOnSignals, Teardown } from '../lib/teardown';
 import { Timings } from '../lib/timings';
 import { Inbox } from '../mail/inbox';
@@ -47,11 +48,14 @@ export interface RunningStack {
   readonly pushEmailConcurrency: number;
   readonly inbox: Inbox | undefined;
   readonly mailUiUrl: string | undefined;
-  /** The services as they run now: `pushEmail` is the process started last (see restartPushEmail). */
+  /** The services as they run now: `pushEmail` is the process started last (see restartPushEmail, and below). */
   readonly services: { readonly userdata: ManagedProcess; readonly pushEmail: ManagedProcess };
   readonly runFolder: string;
   readonly timings: readonly ComponentTiming[];
-  /** Ends push-email abruptly (SIGKILL to its process group), as a crash would; resolves once it is gone. */
+  /**
+   * Ends push-email abruptly (SIGKILL to its process group), as a crash would; resolves once it is gone. It stays
+   * down until restartPushEmail(); a push-email that ends by itself is started again at once, as k8s would.
+   */
   killPushEmail(): Promise<void>;
   /**
    * Starts push-email again, with the environment it was first started with, once the process before is gone;
@@ -161,12 +165,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       logFile: join(runFolder, 'push-email.log'),
       runFolder,
     };
-    // Whichever push-email runs at teardown time: the first one, or the one a spec started after killing it.
-    let currentPushEmail: ManagedProcess | undefined;
+    // push-email ends itself when its consumer fails for good: like k8s, the harness starts it again. Whichever
+    // push-email runs at teardown time is stopped: the first one, or one started again since.
+    const pushEmailSupervisor = new Supervisor({ start: () => startService(pushEmailSpec), log });
     const pushEmail = timed('push-email', async () => {
-      currentPushEmail = await startService(pushEmailSpec);
-      teardown.add('push-email', () => currentPushEmail?.stop());
-      return currentPushEmail;
+      const started = await pushEmailSupervisor.start();
+      teardown.add('push-email', () => pushEmailSupervisor.stop());
+      return started;
     });
     const [, userdataService, pushEmailService] = await settleAll([connector, userdata, pushEmail]);
     log(readyLine(options.environment.name, Date.now() - started, timings.entries));
@@ -183,19 +188,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       services: {
         userdata: userdataService,
         get pushEmail(): ManagedProcess {
-          return currentPushEmail ?? pushEmailService;
+          return pushEmailSupervisor.process ?? pushEmailService;
         },
       },
       runFolder,
       timings: timings.entries,
-      killPushEmail: async () => {
-        await currentPushEmail?.kill();
-      },
+      killPushEmail: () => pushEmailSupervisor.kill(),
       restartPushEmail: async () => {
-        if (currentPushEmail?.isRunning) {
-          throw new Error('push-email is still running: kill or stop it before starting it again');
-        }
-        currentPushEmail = await startService(pushEmailSpec);
+        await pushEmailSupervisor.start();
       },
       stop,
     };
