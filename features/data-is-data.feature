@@ -21,6 +21,7 @@ Feature: A person's details are data: shown as typed, and never holding up anyon
   Scenario: An email the mail server refuses for good is set aside, and everyone else's emails go on
     Given Ana is registered
     And Bruno is registered, sharing a partition of the change feed with Ana
+    And everyone has received their welcome
     And the mail server refuses Ana's address for good
     When Ana moves to "Rua Nova, 2"
     And Bruno moves to "Rua Velha, 3"
@@ -29,6 +30,17 @@ Feature: A person's details are data: shown as typed, and never holding up anyon
     And in the end Ana has received exactly these emails:
       | Welcome, Ana |
     And the mail server was asked to take the email about Ana's move only once
+
+  Scenario: A dead letter replayed once its cause is fixed is emailed, and only once
+    Given Ana is registered
+    And everyone has received their welcome
+    And the mail server refuses Ana's address for good
+    And Ana's move to "Rua Nova, 2" was set aside as a dead letter
+    When the mail server accepts Ana's address again
+    And an operator replays Ana's dead letter, twice
+    Then in the end Ana has received exactly these emails:
+      | Welcome, Ana              |
+      | Your details were updated |
 
   Scenario: An email address written by SQL that would reach a second person is set aside, and reaches no one
     Given Ana is registered

@@ -162,7 +162,7 @@ Given("the mail server refuses {word}'s address for good", function (this: CdcWo
 Then(
   "{word}'s move is set aside as a dead letter, saying the mail server refused the recipient",
   async function (this: CdcWorld, name: string) {
-    const letter = await this.deadLetters.waitForLetterFrom(await this.latestChangeOf(name));
+    const letter = await this.deadLetterOfLatestChange(name);
     assert.deepEqual(
       ['dlq.reason', 'dlq.step', 'dlq.attempts', 'dlq.emails'].map((header) => letter.headers[header]),
       ['recipient-refused', 'send', '1', 'details-changed'],
@@ -188,8 +188,25 @@ When(
 Then(
   "{word}'s changed email address is set aside as a dead letter, saying it is not one plain address",
   async function (this: CdcWorld, name: string) {
-    const letter = await this.deadLetters.waitForLetterFrom(await this.latestChangeOf(name));
+    const letter = await this.deadLetterOfLatestChange(name);
     assert.equal(letter.headers['dlq.reason'], 'invalid-recipient');
     assert.equal(letter.headers['dlq.step'], 'policy');
   },
 );
+
+Given(
+  "{word}'s move to {string} was set aside as a dead letter",
+  async function (this: CdcWorld, name: string, address: string) {
+    await this.change(name, { address });
+    await this.deadLetterOfLatestChange(name);
+  },
+);
+
+When("the mail server accepts {word}'s address again", function (this: CdcWorld, name: string) {
+  this.inbox.accept(this.mailbox(name));
+});
+
+When("an operator replays {word}'s dead letter, twice", async function (this: CdcWorld, _name: string) {
+  await this.replayDeadLetter();
+  await this.replayDeadLetter();
+});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import type { CapturedRecord, ChangeFeed } from '../drivers/change-feed';
-import type { DeadLetters, RecordPosition } from '../drivers/dead-letters';
+import type { DeadLetter, DeadLetters, RecordPosition } from '../drivers/dead-letters';
 import type { MalformedRequest } from '../drivers/malformed-requests';
 import type { ApiResponse, UserDetails, UserdataClient, UserResource } from '../drivers/userdata-client';
 import { eventually } from '../lib/eventually';
@@ -41,6 +41,8 @@ export class CdcWorld extends World {
   writtenRecord: RecordPosition | undefined;
   /** How many of the awaited emails had arrived when push-email was killed. */
   emailsBeforeCrash: number | undefined;
+  /** The dead letter the last "set aside" step found, for the steps that replay it. */
+  lastDeadLetter: DeadLetter | undefined;
   /** The email the last "receives" step found, for the steps that look into it. */
   lastEmail: ReceivedMessage | undefined;
   /** The answer to the last request a person tried that could be refused. */
@@ -133,6 +135,18 @@ export class CdcWorld extends World {
   /** The mail server answers 550 (no such user) to every email for `name`'s address, from now on. */
   mailServerRefusesForGood(name: string): void {
     this.inbox.refuse(this.mailbox(name));
+  }
+
+  /** Waits for the dead letter of `name`'s latest change, and keeps it for the steps that replay it. */
+  async deadLetterOfLatestChange(name: string): Promise<DeadLetter> {
+    this.lastDeadLetter = await this.deadLetters.waitForLetterFrom(await this.latestChangeOf(name));
+    return this.lastDeadLetter;
+  }
+
+  /** Replays the dead letter found last, as an operator does once its cause is fixed. */
+  async replayDeadLetter(): Promise<void> {
+    if (!this.lastDeadLetter) throw new Error('No dead letter was found yet in this scenario');
+    await this.deadLetters.replay(this.lastDeadLetter);
   }
 
   /** Writes an email address straight into `name`'s row by SQL, past userdata's validation. */

@@ -1,8 +1,10 @@
 import { type Consumer, type IHeaders, Kafka, logLevel, type Producer } from 'kafkajs';
+import { replayDeadLetter } from '../../src/push-email/transport/kafka/dead-letter-replay';
 import { eventually } from '../lib/eventually';
 
 /** A record of the dead-letter topic: what push-email set aside, and the headers saying why and from where. */
 export interface DeadLetter {
+  readonly partition: number;
   readonly offset: number;
   readonly key: string | null;
   readonly value: string | null;
@@ -28,19 +30,21 @@ export class DeadLetters {
     private readonly deadLetterTopic: string,
     private readonly producer: Producer,
     private readonly consumer: Consumer,
+    private readonly kafka: Kafka,
   ) {}
 
   static async start(brokers: readonly string[], changeTopic: string, deadLetterTopic: string): Promise<DeadLetters> {
     const kafka = new Kafka({ clientId: 'spec-dead-letters', brokers: [...brokers], logLevel: logLevel.NOTHING });
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     const consumer = kafka.consumer({ groupId: `spec-dead-letters-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 50 });
-    const driver = new DeadLetters(changeTopic, deadLetterTopic, producer, consumer);
+    const driver = new DeadLetters(changeTopic, deadLetterTopic, producer, consumer, kafka);
     try {
       await Promise.all([producer.connect(), consumer.connect()]);
       await consumer.subscribe({ topic: deadLetterTopic, fromBeginning: true });
       await consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: async ({ partition, message }) => {
           driver.letters.push({
+            partition,
             offset: Number(message.offset),
             key: message.key?.toString('utf8') ?? null,
             value: message.value?.toString('utf8') ?? null,
@@ -79,6 +83,16 @@ export class DeadLetters {
       intervalMs: 25,
       lastSeen: () =>
         `${this.letters.length} dead letter(s)${this.letters.length ? `, the last: ${JSON.stringify(this.letters.at(-1))}` : ''}`,
+    });
+  }
+
+  /** Puts a dead letter back on the change topic as an operator does (`npm run replay-dead-letter`). */
+  async replay(letter: DeadLetter): Promise<void> {
+    await replayDeadLetter(this.kafka, {
+      deadLetterTopic: this.deadLetterTopic,
+      changeTopic: this.changeTopic,
+      partition: letter.partition,
+      offset: String(letter.offset),
     });
   }
 

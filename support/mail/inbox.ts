@@ -64,6 +64,11 @@ export class Inbox {
     this.refusals.set(address.toLowerCase(), reply);
   }
 
+  /** Accepts `address` again, as once its mailbox exists. */
+  accept(address: string): void {
+    this.refusals.delete(address.toLowerCase());
+  }
+
   /** Accepts every recipient again, as after each scenario. */
   refuseNoOne(): void {
     this.refusals.clear();
