@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { type IHeaders, type Kafka, type KafkaMessage, Partitioners } from 'kafkajs';
 import { replayHeader } from './change-consumer';
 
 export interface DeadLetterReplay {
@@ -30,7 +30,10 @@ export async function replayDeadLetter(kafka: Kafka, replay: DeadLetterReplay): 
   const header = (name: string) => letter.headers?.[name]?.toString();
   const sourcePartition =
     header('dlq.source.topic') === replay.changeTopic ? header('dlq.source.partition') : undefined;
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     const [written] = await producer.send({
