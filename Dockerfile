@@ -2,7 +2,7 @@
 # userdata and push-email in one image, for k8s/: the command picks the service (the migrate commands too):
 #   node /app/dist/userdata/main.js          node /app/dist/userdata/migrate.js
 #   node /app/dist/push-email/main.js        node /app/dist/push-email/migrate.js
-# Build and push: see k8s/README.md. The tag is support/containers/images.ts's images.services.
+# Build and push: see k8s/README.md. The tag is support/environments/containers/images.ts's images.services.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 

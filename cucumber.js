@@ -4,7 +4,7 @@ module.exports = {
   default: {
     paths: ['features/**/*.feature'],
     requireModule: ['ts-node/register/transpile-only'],
-    require: ['support/cucumber/*.ts', 'steps/**/*.ts'],
+    require: ['support/specs/*.ts', 'steps/**/*.ts'],
     format: ['pretty', 'html:reports/cucumber.html'],
     formatOptions: { snippetInterface: 'async-await' },
     strict: true,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
-import type { CdcWorld, Person } from '../support/cucumber/world';
 import type { ReceivedMessage } from '../support/mail/inbox';
+import type { CdcWorld, Person } from '../support/specs/world';
 
 const detailsUpdated = 'Your details were updated';
 

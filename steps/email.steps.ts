@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type DataTable, defineParameterType, Then } from '@cucumber/cucumber';
-import type { CdcWorld } from '../support/cucumber/world';
+import type { CdcWorld } from '../support/specs/world';
 
 /** Whose emails: `Ana` (the address Ana has now), `Ana's new address` (the same), `Ana's old address`. */
 defineParameterType({ name: 'mailbox', regexp: /[A-Z]\w*(?:'s (?:old|new) address)?/, transformer: (text) => text });

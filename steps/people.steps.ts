@@ -1,5 +1,5 @@
 import { Given, When } from '@cucumber/cucumber';
-import { CdcWorld } from '../support/cucumber/world';
+import { CdcWorld } from '../support/specs/world';
 
 Given('{word} is registered', async function (this: CdcWorld, name: string) {
   await this.register(name);

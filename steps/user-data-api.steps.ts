@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
-import type { CdcWorld } from '../support/cucumber/world';
 import { type MalformedRequest, malformedRequests } from '../support/drivers/malformed-requests';
 import type { ProblemDocument, UserResource } from '../support/drivers/userdata-client';
+import type { CdcWorld } from '../support/specs/world';
 
 When(
   "{word} tries to register with {word}'s email address in capitals",

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
-import type { DatabaseEndpoint } from '../../support/environment';
+import type { DatabaseEndpoint } from '../../support/components/environment';
 import { eventually, GiveUp } from '../../support/lib/eventually';
-import { freePort } from '../../support/lib/ports';
-import { startTestMariaDb } from '../../support/native/test-mariadb';
+import { freePort } from '../../support/lib/free-ports';
+import { startTestMariaDb } from '../../support/service-tests/test-mariadb';
 
 const repoRoot = join(__dirname, '..', '..');
 

@@ -1,5 +1,5 @@
 import mysql, { type ResultSetHeader } from 'mysql2/promise';
-import type { Credentials } from '../environment';
+import type { Credentials } from '../components/environment';
 
 export interface DatabaseAccess {
   readonly host: string;

@@ -1,4 +1,8 @@
-import type { ComponentTiming } from '../environment';
+/** How long one component took to start. */
+export interface ComponentTiming {
+  readonly component: string;
+  readonly ms: number;
+}
 
 /** Start-up time per component, in the order each one finished. */
 export class Timings {

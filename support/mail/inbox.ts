@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { init, type MailServer } from 'smtp-tester';
 import { eventually } from '../lib/eventually';
-import { assertPortFree } from '../lib/ports';
+import { assertPortFree } from '../lib/free-ports';
 
 export interface ReceivedMessage {
   readonly to: readonly string[];

@@ -1,5 +1,5 @@
 import MailDev from 'maildev';
-import { assertPortFree } from '../lib/ports';
+import { assertPortFree } from '../lib/free-ports';
 
 /**
  * MailDev: an SMTP server with a web UI, so that a person running `npm start` reads the emails in a browser. Its

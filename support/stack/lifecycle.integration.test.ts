@@ -5,10 +5,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { NativeEnvironment } from '../environments/native/native-environment';
 import { eventually, GiveUp } from '../lib/eventually';
-import { isPortFree } from '../lib/ports';
-import { NativeEnvironment } from '../native/native-environment';
-import { freePorts, portVariables, type StackPorts } from './ports';
+import { isPortFree } from '../lib/free-ports';
+import { freePorts, portVariables, type StackPorts } from './stack-ports';
 import { startStack } from './start-stack';
 
 const root = join(__dirname, '..', '..');

@@ -1,15 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ComponentTiming, Environment, RunningInfrastructure } from '../environment';
-import { claimRunFolder, cleanAbandonedRuns, markKept } from '../lib/abandoned-runs';
-import type { ManagedProcess } from '../lib/processes';
-import { settleAll } from '../lib/settle';
-import { Supervisor } from '../lib/supervisor';
-import { stopOnSignals, Teardown } from '../lib/teardown';
-import { Timings } from '../lib/timings';
-import { Inbox } from '../mail/inbox';
-import { startMailDev } from '../mail/maildev';
 import {
   changeTopic,
   connectorConfigFor,
@@ -17,9 +8,18 @@ import {
   registerConnector,
   waitForInitialSnapshot,
   waitForTaskRunning,
-} from './debezium-connector';
-import type { StackPorts } from './ports';
+} from '../components/debezium-connector';
+import type { ComponentTiming, Environment, RunningInfrastructure } from '../components/environment';
+import { claimRunFolder, cleanAbandonedRuns, markKept } from '../lib/abandoned-runs';
+import type { ManagedProcess } from '../lib/processes';
+import { settleAll } from '../lib/settle-all';
+import { Supervisor } from '../lib/supervisor';
+import { stopOnSignals, Teardown } from '../lib/teardown';
+import { Timings } from '../lib/timings';
+import { Inbox } from '../mail/inbox';
+import { startMailDev } from '../mail/maildev';
 import { type ServiceSpec, startService } from './services';
+import type { StackPorts } from './stack-ports';
 
 const runFolderPrefix = 'cdc-harness-';
 const pushEmailGroupId = 'push-email';

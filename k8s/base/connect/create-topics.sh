@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the topics the connector and push-email use, with the partitions of support/stack/debezium-connector.ts's
+# Creates the topics the connector and push-email use, with the partitions of support/components/debezium-connector.ts's
 # createTopics(), rather than leaving them to auto-creation (one partition). Idempotent: an existing topic is kept as
 # it is. topics.txt (generated) has one `<topic> <partitions>` per line.
 set -euo pipefail

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by the mysql image's entrypoint once, on the first start (empty data directory), after it has set the root
-# password: the databases and one least-privilege user per client, as support/native/mariadb.ts provisions them, but
+# password: the databases and one least-privilege user per client, as support/environments/native/mariadb.ts provisions them, but
 # reachable from other pods ('%'), with caching_sha2_password and the passwords of the database-passwords Secret.
 # The tables are each service's own migrations, applied by its `migrate` init container, not copied here.
 

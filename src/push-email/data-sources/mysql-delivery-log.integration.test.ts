@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql, { type Pool } from 'mysql2/promise';
-import type { DatabaseEndpoint } from '../../../support/environment';
-import { startTestMariaDb } from '../../../support/native/test-mariadb';
+import type { DatabaseEndpoint } from '../../../support/components/environment';
+import { startTestMariaDb } from '../../../support/service-tests/test-mariadb';
 import { MySqlDeliveryLog } from './mysql-delivery-log';
 
 describe('MySqlDeliveryLog on a private MariaDB', { timeout: 120_000 }, () => {

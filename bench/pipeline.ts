@@ -1,0 +1,112 @@
+import { eventually } from '../support/lib/eventually';
+import type { Inbox } from '../support/mail/inbox';
+import type { ChangeTimes } from './change-times';
+import { HttpLoadClient, openLoop, type Sent } from './load';
+import { type Distribution, distribution, round } from './stats';
+
+/** What one load run through the whole pipeline measured. */
+export interface PipelineRun {
+  readonly ratePerSecond: number;
+  readonly updates: number;
+  readonly refused: number;
+  readonly emailsPerSecond: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  /** From userdata's HTTP answer to the mail server's acceptance of the email. */
+  readonly responseToAccepted: Distribution;
+  /** From the time the update was due to leave (open loop) to the mail server's acceptance. */
+  readonly scheduledToAccepted: Distribution;
+  /** From Debezium's reading of the change (envelope ts_ms) to the mail server's acceptance. */
+  readonly capturedToAccepted: Distribution;
+  /** From the database's commit (source.ts_ms; MariaDB's binlog keeps whole seconds) to the acceptance. */
+  readonly committedToAccepted: Distribution;
+}
+
+const tokenInEmail = /→ "(bench [^"]+)"/;
+
+/**
+ * Sends `ratePerSecond` address changes for `durationMs` (open loop, over `users` round-robin), then waits until
+ * every change's email arrived or nothing arrived for `quietMs`, and measures.
+ */
+export async function runThroughPipeline(options: {
+  readonly label: string;
+  readonly userdataUrl: string;
+  readonly userIds: readonly number[];
+  readonly inbox: Inbox;
+  readonly changeTimes: ChangeTimes;
+  readonly ratePerSecond: number;
+  readonly durationMs: number;
+  readonly connections: number;
+  readonly quietMs?: number;
+}): Promise<PipelineRun> {
+  const client = new HttpLoadClient(options.userdataUrl, options.connections);
+  const tokenOf = (index: number) => `bench ${options.label}-${index}`;
+  let sent: Sent[];
+  try {
+    sent = await openLoop({
+      ratePerSecond: options.ratePerSecond,
+      durationMs: options.durationMs,
+      send: async (index) => {
+        const userId = options.userIds[index % options.userIds.length];
+        const answer = await client.patch(`/users/${userId}`, { address: tokenOf(index) });
+        return { token: tokenOf(index), ...answer };
+      },
+    });
+  } finally {
+    client.close();
+  }
+  const accepted = sent.filter((request) => request.status === 200);
+  const wanted = new Set(accepted.map((request) => request.token));
+  const emailsOf = () => {
+    const byToken = new Map<string, number[]>();
+    for (const message of options.inbox.all()) {
+      const token = tokenInEmail.exec(message.text)?.[1];
+      if (token && wanted.has(token)) byToken.set(token, [...(byToken.get(token) ?? []), message.receivedAt]);
+    }
+    return byToken;
+  };
+  // Wait for the pipeline to drain: done when every change has its email, or when nothing new came for a while.
+  let lastCount = -1;
+  let lastProgress = Date.now();
+  await eventually(
+    () => {
+      const count = emailsOf().size;
+      if (count !== lastCount) {
+        lastCount = count;
+        lastProgress = Date.now();
+      }
+      return count === wanted.size || Date.now() - lastProgress > (options.quietMs ?? 15_000) ? true : undefined;
+    },
+    {
+      awaiting: `the emails of ${wanted.size} changes (${options.label})`,
+      timeoutMs: 10 * 60_000,
+      intervalMs: 100,
+      lastSeen: () => `${lastCount} of ${wanted.size}`,
+    },
+  );
+  await eventually(() => ([...wanted].every((token) => options.changeTimes.byToken.has(token)) ? true : undefined), {
+    awaiting: `the change events of ${wanted.size} changes (${options.label})`,
+    timeoutMs: 60_000,
+    lastSeen: () => `${[...wanted].filter((token) => options.changeTimes.byToken.has(token)).length} read`,
+  });
+  const emails = emailsOf();
+  const first = (token: string): number | undefined => emails.get(token)?.[0];
+  const delivered = accepted.filter((request) => first(request.token) !== undefined);
+  const latencies = (from: (request: Sent) => number) =>
+    distribution(delivered.map((request) => (first(request.token) as number) - from(request)));
+  const times = (request: Sent) => options.changeTimes.byToken.get(request.token);
+  const lastEmail = Math.max(...delivered.map((request) => first(request.token) as number));
+  const firstSend = Math.min(...sent.map((request) => request.scheduledAt));
+  return {
+    ratePerSecond: options.ratePerSecond,
+    updates: sent.length,
+    refused: sent.length - accepted.length,
+    emailsPerSecond: round((delivered.length * 1000) / Math.max(1, lastEmail - firstSend)),
+    lost: accepted.length - delivered.length,
+    duplicated: [...emails.values()].filter((received) => received.length > 1).length,
+    responseToAccepted: latencies((request) => request.respondedAt),
+    scheduledToAccepted: latencies((request) => request.scheduledAt),
+    capturedToAccepted: latencies((request) => times(request)?.capturedAt ?? NaN),
+    committedToAccepted: latencies((request) => times(request)?.committedAt ?? NaN),
+  };
+}

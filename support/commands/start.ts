@@ -1,0 +1,43 @@
+/**
+ * `npm start`: the whole product on this machine — MariaDB, Kafka, Kafka Connect with Debezium, userdata,
+ * push-email and MailDev to read the emails — on the documented ports, until Ctrl-C.
+ */
+import { environmentFromEnv } from '../environments/select-environment';
+import { documentedPorts } from '../stack/stack-ports';
+import { startStack } from '../stack/start-stack';
+
+async function main(): Promise<void> {
+  const ports = await documentedPorts(process.env);
+  const stack = await startStack({
+    environment: await environmentFromEnv(process.env, (line) => console.log(line)),
+    ports,
+    mailSink: 'maildev',
+    keepData: process.env.CDC_KEEP_DATA === '1',
+  });
+  const { database } = stack.infrastructure;
+  console.log(
+    [
+      '',
+      'The CDC stack is running:',
+      `  userdata API     ${stack.userdataUrl}   (try: curl -X POST ${stack.userdataUrl}/users -H 'content-type: application/json' -d '{"name":"Ana","email":"ana@example.com","address":"Rua A, 1"}')`,
+      `  emails (MailDev) ${stack.mailUiUrl}`,
+      `  Kafka            ${stack.infrastructure.kafka.brokers.join(',')}   topic ${stack.changeTopic}`,
+      `  Kafka Connect    ${stack.infrastructure.connect.url}   status: ${stack.connectorStatusUrl}`,
+      `  database         ${database.host}:${database.port}   database ${database.name}, user ${database.userdata.user} / ${database.userdata.password}`,
+      `  SMTP             127.0.0.1:${ports.smtp}`,
+      `  push-email       http://127.0.0.1:${ports.pushEmail}/ready`,
+      `  data and logs    ${stack.runFolder}`,
+      '',
+      'Press Ctrl-C to stop everything.',
+    ].join('\n'),
+  );
+  // The stack's own SIGINT/SIGTERM handlers stop everything and exit; until then, keep running.
+}
+
+main().catch((error: unknown) => {
+  // The harness's errors say what failed and what to do; a stack trace helps only when debugging the harness itself.
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`\nnpm start failed: ${message}`);
+  if (process.env.CDC_DEBUG === '1' && error instanceof Error) console.error(error.stack);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+import { deadLetterTopic } from '../components/debezium-connector';
+import { ChangeFeed } from '../drivers/change-feed';
+import { DatabaseMaintenance } from '../drivers/database';
+import { DeadLetters } from '../drivers/dead-letters';
+import { PushEmailMetrics } from '../drivers/push-email-metrics';
+import { UserdataClient } from '../drivers/userdata-client';
+import type { Inbox } from '../mail/inbox';
+import type { RunningStack } from '../stack/start-stack';
+
+/** What every scenario's World reads: the stack, started once for the whole run (BeforeAll), and its drivers. */
+export interface HeldStack {
+  readonly stack: RunningStack;
+  readonly userdata: UserdataClient;
+  readonly inbox: Inbox;
+  readonly changes: ChangeFeed;
+  readonly deadLetters: DeadLetters;
+  readonly database: DatabaseMaintenance;
+  readonly pushEmailMetrics: PushEmailMetrics;
+}
+
+let current: HeldStack | undefined;
+
+export async function holdStack(stack: RunningStack): Promise<void> {
+  if (!stack.inbox) throw new Error('The specs need the inbox mail sink');
+  const { kafka, database } = stack.infrastructure;
+  const changes = await ChangeFeed.start(kafka.brokers, stack.changeTopic);
+  const deadLetters = await DeadLetters.start(kafka.brokers, stack.changeTopic, deadLetterTopic).catch(
+    async (error: unknown) => {
+      await changes.stop();
+      throw error;
+    },
+  );
+  current = {
+    stack,
+    userdata: new UserdataClient(stack.userdataUrl),
+    inbox: stack.inbox,
+    changes,
+    deadLetters,
+    database: new DatabaseMaintenance({
+      host: database.host,
+      port: database.port,
+      name: database.name,
+      credentials: database.userdata,
+    }),
+    pushEmailMetrics: new PushEmailMetrics(`http://127.0.0.1:${stack.ports.pushEmail}/metrics`),
+  };
+}
+
+export async function releaseStack(): Promise<RunningStack | undefined> {
+  const held = current;
+  current = undefined;
+  await Promise.allSettled([held?.changes.stop(), held?.deadLetters.stop()]);
+  return held?.stack;
+}
+
+export function runningStack(): HeldStack {
+  if (!current) throw new Error('The stack is not running: did BeforeAll fail?');
+  return current;
+}
