@@ -4,25 +4,24 @@
 #   node /app/dist/push-email/main.js        node /app/dist/push-email/migrate.js
 # Build and push: see k8s/README.md. The tag is support/environments/containers/images.ts's images.services.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Compiled JavaScript (tsconfig.build.json: src/ only, without tests), with the files the code reads beside it.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts --omit=optional --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json
-COPY src/userdata/data-sources/migrations ./dist/userdata/data-sources/migrations
-COPY src/push-email/data-sources/migrations ./dist/push-email/data-sources/migrations
-COPY src/push-email/templates ./dist/push-email/templates
+# The same build the harness runs before the specs start the services from dist/.
+RUN npm run build
 
 # The runtime dependencies only.
 FROM ${NODE_IMAGE} AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production

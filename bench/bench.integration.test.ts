@@ -21,7 +21,7 @@ describe('npm run bench -- --quick', { timeout: 10 * 60_000 }, () => {
     try {
       const run = spawnSync(
         process.execPath,
-        ['--require', 'ts-node/register', join(__dirname, 'main.ts'), '--quick', '--out', out],
+        ['--import', 'tsx', join(__dirname, 'main.ts'), '--quick', '--out', out],
         { encoding: 'utf8', env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } },
       );
       assert.equal(run.status, 0, `the benchmark failed:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);

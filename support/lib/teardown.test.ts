@@ -45,7 +45,7 @@ describe('stopOnSignals', () => {
       try {
         const child = spawn(
           process.execPath,
-          ['--require', 'ts-node/register', join(__dirname, 'fixtures', 'signal-child.ts'), marker],
+          ['--import', 'tsx', join(__dirname, 'fixtures', 'signal-child.ts'), marker],
           {
             stdio: ['ignore', 'pipe', 'inherit'],
           },

@@ -25,7 +25,7 @@ async function assertNothingLeft(ports: StackPorts, folder: string): Promise<voi
   for (const [key, port] of Object.entries(ports)) if (!(await isPortFree(port))) busy.push(`${key}:${port}`);
   assert.deepEqual(busy, [], 'every port is released');
   assert.deepEqual(processesUsing(folder), [], 'no process of the stack is left');
-  // Only the harness's folders count: caches such as ts-node's compile cache may rightly stay.
+  // Only the harness's folders count: caches such as tsx's compile cache may rightly stay.
   const leftovers = readdirSync(folder).filter((name) => /^(cdc-harness|maildev)-/.test(name));
   assert.deepEqual(leftovers, [], 'no temporary folder of the stack is left');
 }
@@ -36,7 +36,7 @@ describe('npm start', { timeout: 300_000 }, () => {
     const ports = await freePorts();
     const env = { ...process.env, TMPDIR: scratch, TS_NODE_TRANSPILE_ONLY: 'true' } as NodeJS.ProcessEnv;
     for (const [key, variable] of Object.entries(portVariables)) env[variable] = String(ports[key as keyof StackPorts]);
-    const child = spawn(process.execPath, ['--require', 'ts-node/register', join(root, 'support', 'start.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'support', 'commands', 'start.ts')], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

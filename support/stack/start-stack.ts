@@ -18,7 +18,7 @@ import { stopOnSignals, Teardown } from '../lib/teardown';
 import { Timings } from '../lib/timings';
 import { Inbox } from '../mail/inbox';
 import { startMailDev } from '../mail/maildev';
-import { type ServiceSpec, startService } from './services';
+import { buildServices, type ServiceSpec, startService } from './services';
 import type { StackPorts } from './stack-ports';
 
 const runFolderPrefix = 'cdc-harness-';
@@ -106,6 +106,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       teardown.add('MailDev', maildev.stop);
       return { inbox: undefined, mailUiUrl: maildev.webUrl };
     });
+    // The services are built while the infrastructure starts; they start from the build once both are done.
+    const built = timed('build', buildServices);
+    built.catch(() => undefined); // awaited below: a failed start of the infrastructure must not leave it unheard
     const infrastructure = await options.environment.start({
       runFolder,
       ports,
@@ -121,6 +124,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       await waitForTaskRunning(connect.url);
       return waitForInitialSnapshot(kafka.brokers);
     });
+    await built;
     const userdata = timed('userdata', async () => {
       const service = await startService({
         name: 'userdata',

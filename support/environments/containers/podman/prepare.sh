@@ -269,7 +269,7 @@ build_mariadb() {
 build_kafka() {
   local libs t version jars hash context
   t=$(now_ns)
-  libs=$(cd "$CDC_REPO_DIR" && node --require ts-node/register "$CDC_PODMAN_DIR/kafka-libs.ts") ||
+  libs=$(cd "$CDC_REPO_DIR" && node --import tsx "$CDC_PODMAN_DIR/kafka-libs.ts") ||
     die "could not resolve Kafka's jars (support/environments/containers/podman/kafka-libs.ts)"
   [[ -d $libs ]] || die "kafka-libs.ts printed no folder: '$libs'"
   step "Kafka jars: $libs ($(elapsed "$t"))"

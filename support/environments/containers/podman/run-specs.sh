@@ -44,7 +44,7 @@ cd "$CDC_REPO_DIR"
 status=0
 # setsid: its own process group, which on_signal stops as a whole.
 # First the containers' own integration tests (the Connect image's plugins, DebeziumConnectContainer), then the specs.
-setsid bash -c 'node --require ts-node/register --test support/environments/containers/*.integration.test.ts &&
+setsid bash -c 'node --import tsx --test support/environments/containers/*.integration.test.ts &&
   npm run test:specs -- "$@"' run-specs "$@" <&0 &
 specs_pid=$!
 wait "$specs_pid" || status=$?
