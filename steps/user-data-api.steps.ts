@@ -8,14 +8,14 @@ When(
   "{word} tries to register with {word}'s email address in capitals",
   async function (this: CdcWorld, name: string, owner: string) {
     const email = this.person(owner).user.email.toUpperCase();
-    await this.attempt('POST', '/users', { name, email, address: `${name}'s address, 1` });
+    this.lastResponse = await this.userdata.tryToRegister({ name, email, address: `${name}'s address, 1` });
   },
 );
 
 When(
   '{word} tries to change their name to {string} and their email address to {string}',
   async function (this: CdcWorld, name: string, newName: string, email: string) {
-    await this.attempt('PATCH', `/users/${this.person(name).user.id}`, { name: newName, email });
+    this.lastResponse = await this.userdata.tryToChange(this.person(name).user.id, { name: newName, email });
   },
 );
 
@@ -32,7 +32,7 @@ When(
   '{word} changes their name to {string} based on the details read before the move',
   async function (this: CdcWorld, name: string, newName: string) {
     const { user, readBefore } = this.person(name);
-    await this.attempt('PATCH', `/users/${user.id}`, { name: newName }, { 'if-match': `"${readBefore?.version}"` });
+    this.lastResponse = await this.userdata.tryToChange(user.id, { name: newName }, { basedOn: readBefore?.version });
   },
 );
 
@@ -41,13 +41,7 @@ When('{word} deletes their account', async function (this: CdcWorld, name: strin
 });
 
 When('someone sends hundreds of malformed requests about {word}', async function (this: CdcWorld, name: string) {
-  this.malformed = [];
-  for (const request of malformedRequests(this.person(name).user.id)) {
-    const response = await this.userdata
-      .send(request.method, request.path, request.headers, request.body)
-      .catch((error: Error) => ({ status: 0, contentType: '', body: `${error.message}: ${String(error.cause)}` }));
-    this.malformed.push({ request, status: response.status, contentType: response.contentType, body: response.body });
-  }
+  this.malformed = await this.userdata.answersTo(malformedRequests(this.person(name).user.id));
 });
 
 Then('{word} is told the email address is already in use', function (this: CdcWorld, _name: string) {
@@ -91,8 +85,7 @@ Then("{word}'s name is still {string}", async function (this: CdcWorld, name: st
 });
 
 Then("{word}'s details can no longer be read", async function (this: CdcWorld, name: string) {
-  const response = await this.userdata.request('GET', `/users/${this.person(name).user.id}`);
-  assert.equal(response.status, 404);
+  assert.equal((await this.userdata.tryToRead(this.person(name).user.id)).status, 404);
 });
 
 Then("only one welcome email is sent to {word}'s address", async function (this: CdcWorld, name: string) {

@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import type { CapturedRecord, ChangeFeed } from '../drivers/change-feed';
 import type { DeadLetter, DeadLetters, RecordPosition } from '../drivers/dead-letters';
-import type { MalformedRequest } from '../drivers/malformed-requests';
-import type { ApiResponse, UserDetails, UserdataClient, UserResource } from '../drivers/userdata-client';
+import type {
+  ApiResponse,
+  MalformedAnswer,
+  UserDetails,
+  UserdataClient,
+  UserResource,
+} from '../drivers/userdata-client';
 import { eventually } from '../lib/eventually';
 import type { Inbox, ReceivedMessage } from '../mail/inbox';
 import { type HeldStack, runningStack } from './stack-holder';
@@ -16,14 +21,6 @@ export interface Person {
   readBefore?: UserResource;
   /** The email addresses the person had before changing it, oldest first. */
   readonly formerEmails: string[];
-}
-
-/** What userdata answered to one malformed request. */
-export interface MalformedOutcome {
-  readonly request: MalformedRequest;
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: unknown;
 }
 
 /** State of one scenario and the drivers its steps use. Nothing here is shared between scenarios. */
@@ -47,7 +44,7 @@ export class CdcWorld extends World {
   lastEmail: ReceivedMessage | undefined;
   /** The answer to the last request a person tried that could be refused. */
   lastResponse: ApiResponse | undefined;
-  malformed: MalformedOutcome[] = [];
+  malformed: MalformedAnswer[] = [];
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -281,12 +278,6 @@ export class CdcWorld extends World {
 
   async restartPushEmail(): Promise<void> {
     await this.stack.stack.restartPushEmail();
-  }
-
-  /** Sends a request that may be refused, and keeps the answer for the steps that look at it. */
-  async attempt(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse> {
-    this.lastResponse = await this.userdata.request(method, path, body, headers);
-    return this.lastResponse;
   }
 
   /**
