@@ -1,40 +1,46 @@
 import assert from 'node:assert/strict';
 import { type DataTable, defineParameterType, Then } from '@cucumber/cucumber';
+import {
+  detailsUpdated,
+  detailsUpdatedWhateverTheSubjectEnds,
+  emailAddressChanged,
+  welcome,
+} from '../support/specs/mailboxes';
 import type { CdcWorld } from '../support/specs/world';
 
 /** Whose emails: `Ana` (the address Ana has now), `Ana's new address` (the same), `Ana's old address`. */
 defineParameterType({ name: 'mailbox', regexp: /[A-Z]\w*(?:'s (?:old|new) address)?/, transformer: (text) => text });
 
 Then('{word} receives a welcome email', async function (this: CdcWorld, name: string) {
-  const { user } = this.person(name);
-  this.lastEmail = await this.inbox.waitFor(user.email, 'a welcome email', (m) => m.subject.startsWith('Welcome'));
-  assert.deepEqual(this.lastEmail.to, [user.email.toLowerCase()]);
-  assert.equal(this.lastEmail.subject, `Welcome, ${user.name}`);
+  const { user } = this.people.person(name);
+  const email = await this.mail.waitFor(name, welcome);
+  assert.deepEqual(email.to, [user.email.toLowerCase()]);
+  assert.equal(email.subject, `Welcome, ${user.name}`);
 });
 
 Then('{word} receives an email saying their details were updated', async function (this: CdcWorld, name: string) {
-  const { user } = this.person(name);
-  this.lastEmail = await this.inbox.waitFor(
-    user.email,
-    'an email about updated details',
-    (m) => m.subject === 'Your details were updated',
-  );
-  assert.deepEqual(this.lastEmail.to, [user.email.toLowerCase()]);
+  const { user } = this.people.person(name);
+  const email = await this.mail.waitFor(name, detailsUpdated);
+  assert.deepEqual(email.to, [user.email.toLowerCase()]);
 });
 
 Then(
   'that email shows the {word} changed from {string} to {string}',
   function (this: CdcWorld, field: string, from: string, to: string) {
-    assert.match(this.email.text, new RegExp(`${field}: "${escapeRegExp(from)}" → "${escapeRegExp(to)}"`, 'i'));
+    assert.match(
+      this.mail.thatEmail.text,
+      new RegExp(`${field}: "${escapeRegExp(from)}" → "${escapeRegExp(to)}"`, 'i'),
+    );
   },
 );
 
 Then('that email shows the email address changed from the old one to the new one', function (this: CdcWorld) {
-  const [, oldAddress] = /Email address: "([^"]+)" →/.exec(this.email.text) ?? [];
-  assert.ok(oldAddress, `the email names no old address:\n${this.email.text}`);
-  const newAddress = this.email.to[0] ?? '';
+  const email = this.mail.thatEmail;
+  const [, oldAddress] = /Email address: "([^"]+)" →/.exec(email.text) ?? [];
+  assert.ok(oldAddress, `the email names no old address:\n${email.text}`);
+  const newAddress = email.to[0] ?? '';
   assert.match(
-    this.email.text,
+    email.text,
     new RegExp(`Email address: "${escapeRegExp(oldAddress)}" → "${escapeRegExp(newAddress)}"`, 'i'),
   );
   assert.notEqual(oldAddress.toLowerCase(), newAddress);
@@ -43,11 +49,9 @@ Then('that email shows the email address changed from the old one to the new one
 Then(
   '{word} receives an email showing both changed to {string}, exactly as typed',
   async function (this: CdcWorld, name: string, value: string) {
-    const { user, readBefore } = this.person(name);
-    const email = await this.inbox.waitFor(user.email, 'an email about updated details', (m) =>
-      m.subject.startsWith('Your details were updated'),
-    );
-    const before = readBefore ?? { name, address: `${name}'s first address, 1` };
+    const { previous } = this.people.person(name);
+    const email = await this.mail.waitFor(name, detailsUpdatedWhateverTheSubjectEnds);
+    const before = previous ?? { name, address: `${name}'s first address, 1` };
     assert.equal(email.subject, 'Your details were updated');
     assert.ok(email.text.startsWith(`Hello ${value},\n`), `the greeting is not "Hello ${value},":\n${email.text}`);
     for (const line of [`- Name: "${before.name}" → "${value}"`, `- Address: "${before.address}" → "${value}"`]) {
@@ -62,39 +66,35 @@ Then(
 );
 
 Then('that email lists the address {string}', function (this: CdcWorld, address: string) {
-  assert.match(this.email.text, new RegExp(`Address: ${escapeRegExp(address)}$`, 'm'));
+  assert.match(this.mail.thatEmail.text, new RegExp(`Address: ${escapeRegExp(address)}$`, 'm'));
 });
 
 Then(
   "{word}'s old address is told that the email address was changed to the new one",
   async function (this: CdcWorld, name: string) {
-    const oldAddress = this.mailbox(`${name}'s old address`);
-    const newAddress = this.person(name).user.email;
-    this.lastEmail = await this.inbox.waitFor(
-      oldAddress,
-      'an email saying the email address was changed',
-      (m) => m.subject === 'Your email address was changed',
-    );
-    assert.deepEqual(this.lastEmail.to, [oldAddress.toLowerCase()]);
+    const oldAddress = this.people.mailbox(`${name}'s old address`);
+    const newAddress = this.people.mailbox(name);
+    const email = await this.mail.waitFor(`${name}'s old address`, emailAddressChanged);
+    assert.deepEqual(email.to, [oldAddress.toLowerCase()]);
     assert.match(
-      this.email.text,
+      email.text,
       new RegExp(`changed from ${escapeRegExp(oldAddress)} to ${escapeRegExp(newAddress)}\\.`, 'i'),
     );
   },
 );
 
 /**
- * Exactly these emails, each once, and nothing else: once the pipeline has caught up (settle), push-email has
- * committed every change captured so far, and commits only after the mail server accepted the email, so whatever
- * was going to arrive has arrived.
+ * Exactly these emails, each once, and nothing else: once the pipeline has caught up, push-email has committed
+ * every change captured so far, and commits only after the mail server accepted the email, so whatever was going to
+ * arrive has arrived.
  */
 Then(
   'in the end {mailbox} has received exactly these emails:',
   { timeout: 90_000 },
   async function (this: CdcWorld, mailbox: string, subjects: DataTable) {
-    await this.settle();
+    await this.pipeline.untilCaughtUp();
     assert.deepEqual(
-      receivedSubjects(this, mailbox),
+      this.mail.subjectsReceivedBy(mailbox),
       subjects
         .raw()
         .map(([subject]) => subject ?? '')
@@ -107,7 +107,7 @@ Then(
   'in the end the mailboxes have received exactly these emails:',
   { timeout: 90_000 },
   async function (this: CdcWorld, table: DataTable) {
-    await this.settle();
+    await this.pipeline.untilCaughtUp();
     const expected = table.hashes().map(({ mailbox = '', emails = '' }) => ({
       mailbox,
       subjects: emails
@@ -116,18 +116,10 @@ Then(
         .filter(Boolean)
         .sort(),
     }));
-    const received = expected.map(({ mailbox }) => ({ mailbox, subjects: receivedSubjects(this, mailbox) }));
+    const received = expected.map(({ mailbox }) => ({ mailbox, subjects: this.mail.subjectsReceivedBy(mailbox) }));
     assert.deepEqual(received, expected);
   },
 );
-
-/** The subjects of every email the mailbox received, sorted (the order between different emails is not the point). */
-function receivedSubjects(world: CdcWorld, mailbox: string): string[] {
-  return world.inbox
-    .messagesTo(world.mailbox(mailbox))
-    .map((message) => message.subject)
-    .sort();
-}
 
 /** The value as the HTML part must show it: every character that could be markup written as an entity. */
 function escapeHtml(text: string): string {
