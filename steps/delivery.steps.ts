@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
+import { assertChangesNoDetail } from '../support/specs/assertions/captured-changes';
+import {
+  assertCrashCameMidBurst,
+  assertEachEmailedOnceAboutTheirMove,
+} from '../support/specs/assertions/crash-recovery';
+import { assertSetAsideAs } from '../support/specs/assertions/dead-letters';
+import { unreadableRecord } from '../support/specs/dead-letter-queue';
 import { detailsUpdated } from '../support/specs/mailboxes';
 import type { CdcWorld } from '../support/specs/world';
 
@@ -11,12 +18,7 @@ When(
 );
 
 Then("that change of {word}'s record is captured", async function (this: CdcWorld, name: string) {
-  const record = await this.pipeline.captured(name, 'u', `the maintenance job's change of ${name}'s record`);
-  const before = (record.value?.before ?? {}) as Record<string, unknown>;
-  const after = (record.value?.after ?? {}) as Record<string, unknown>;
-  const details = (row: Record<string, unknown>) => ({ name: row.name, email: row.email, address: row.address });
-  assert.deepEqual(details(after), details(before), 'the captured change changed a detail of the person');
-  assert.notEqual(after.updated_at, before.updated_at, 'the captured change is not the one of updated_at');
+  assertChangesNoDetail(await this.pipeline.captured(name, 'u', `the maintenance job's change of ${name}'s record`));
 });
 
 When("an unreadable record turns up among {word}'s changes", async function (this: CdcWorld, name: string) {
@@ -24,10 +26,7 @@ When("an unreadable record turns up among {word}'s changes", async function (thi
 });
 
 Then('the unreadable record is set aside as a dead letter, saying it is not JSON', async function (this: CdcWorld) {
-  const letter = await this.deadLetters.ofUnreadableRecord();
-  assert.equal(letter.value, '{not json', 'the dead letter does not carry the record as it was');
-  assert.equal(letter.key, '{"id":999999}', 'the dead letter does not carry the key as it was');
-  assert.match(letter.headers['dlq.error'] ?? '(no dlq.error header)', /not JSON/);
+  assertSetAsideAs(await this.deadLetters.ofUnreadableRecord(), { record: unreadableRecord, error: /not JSON/ });
 });
 
 Then('the unreadable record was set aside only once', { timeout: 90_000 }, async function (this: CdcWorld) {
@@ -71,14 +70,9 @@ When(
   'push-email crashes as soon as the first emails about the moves have arrived',
   { timeout: 30_000 },
   async function (this: CdcWorld) {
-    const { crowd } = this.people;
-    const emailed = () => this.mail.howManyReceived(crowd, detailsUpdated);
+    const emailed = () => this.mail.howManyReceived(this.people.crowd, detailsUpdated);
     const before = await this.faults.crashPushEmailWhen('people emailed about their move', emailed, 3);
-    this.note(`push-email was killed when ${before} of ${crowd.length} people had been emailed.`);
-    assert.ok(
-      before < crowd.length,
-      `push-email had emailed all ${crowd.length} people when it was killed: the crash missed the burst`,
-    );
+    assertCrashCameMidBurst(before, this.people.crowd.length, this.note);
   },
 );
 
@@ -86,52 +80,13 @@ When('push-email is started again', { timeout: 90_000 }, async function (this: C
   await this.faults.restartPushEmail();
 });
 
-/**
- * The documented limit of push-email's guarantee: a crash after the mail server accepted an email and before the
- * delivery log recorded it sends that email again, with the same Message-ID. push-email handles up to
- * KAFKA_CONCURRENCY partitions at once, so as many emails can be in that window when it is killed. So each move must
- * have exactly one Message-ID of its own and one copy of it, except that up to that many moves may have two copies.
- */
 Then(
   'in the end each of them has received exactly one email about their move, with a Message-ID of its own',
   { timeout: 90_000 },
   async function (this: CdcWorld) {
     await this.pipeline.untilCaughtUp();
-    const problems: string[] = [];
-    const resent: string[] = [];
-    const owners = new Map<string, string>();
-    for (const { name, user, previous } of this.people.crowd) {
-      const others = this.mail.received(name).filter((m) => !detailsUpdated.matches(m));
-      if (others.map((m) => m.subject).join() !== `Welcome, ${name}`) {
-        problems.push(`${name}: other emails ${JSON.stringify(others.map((m) => m.subject))}`);
-      }
-      const updates = this.mail.received(name, detailsUpdated);
-      const ids = [...new Set(updates.map((m) => m.messageId))];
-      if (ids.length !== 1 || !ids[0]) {
-        problems.push(`${name}: ${updates.length} update email(s) with Message-IDs ${JSON.stringify(ids)}`);
-        continue;
-      }
-      const [id] = ids;
-      const owner = owners.get(id);
-      if (owner) problems.push(`${name}: the Message-ID ${id} is ${owner}'s too`);
-      owners.set(id, name);
-      const from = previous?.address ?? '?';
-      if (!updates[0]?.text.includes(`Address: "${from}" → "${user.address}"`)) {
-        problems.push(`${name}: the email does not show the move from "${from}" to "${user.address}"`);
-      }
-      if (updates.length === 2) resent.push(`${name} (${id})`);
-      else if (updates.length > 2) problems.push(`${name}: ${updates.length} copies of ${id}`);
-    }
-    const inFlight = this.faults.pushEmailConcurrency;
-    if (resent.length > inFlight) {
-      problems.push(`${resent.length} moves were emailed twice (at most ${inFlight} may be): ${resent.join(', ')}`);
-    } else if (resent.length > 0) {
-      this.note(
-        `${resent.length} email(s) sent twice with the same Message-ID, as documented for a crash between the mail ` +
-          `server's acceptance and the delivery log's record (at most ${inFlight} in flight): ${resent.join(', ')}`,
-      );
-    }
-    assert.deepEqual(problems, [], 'some people were not emailed exactly once about their move');
+    const limits = { atMostSentTwice: this.faults.pushEmailConcurrency, note: this.note };
+    assertEachEmailedOnceAboutTheirMove(this.people.crowd, this.mail, limits);
   },
 );
 
@@ -151,11 +106,13 @@ Then(
   "{word}'s move is set aside as a dead letter, saying the mail server refused the recipient",
   async function (this: CdcWorld, name: string) {
     const letter = await this.deadLetters.ofLatestChangeOf(name);
-    assert.deepEqual(
-      ['dlq.reason', 'dlq.step', 'dlq.attempts', 'dlq.emails'].map((header) => letter.headers[header]),
-      ['recipient-refused', 'send', '1', 'details-changed'],
-    );
-    assert.match(letter.headers['dlq.error'] ?? '(no dlq.error header)', /550/);
+    assertSetAsideAs(letter, {
+      reason: 'recipient-refused',
+      step: 'send',
+      attempts: 1,
+      emails: 'details-changed',
+      error: /550/,
+    });
   },
 );
 
@@ -176,9 +133,7 @@ When(
 Then(
   "{word}'s changed email address is set aside as a dead letter, saying it is not one plain address",
   async function (this: CdcWorld, name: string) {
-    const letter = await this.deadLetters.ofLatestChangeOf(name);
-    assert.equal(letter.headers['dlq.reason'], 'invalid-recipient');
-    assert.equal(letter.headers['dlq.step'], 'policy');
+    assertSetAsideAs(await this.deadLetters.ofLatestChangeOf(name), { reason: 'invalid-recipient', step: 'policy' });
   },
 );
 

@@ -1,5 +1,15 @@
-import assert from 'node:assert/strict';
 import { type DataTable, defineParameterType, Then } from '@cucumber/cucumber';
+import {
+  assertAddressedTo,
+  assertHasReceivedExactly,
+  assertListsAddress,
+  assertMailboxesHaveReceivedExactly,
+  assertShowsBothAsTyped,
+  assertShowsChange,
+  assertShowsEmailAddressChange,
+  assertTellsOfEmailAddressChange,
+  assertWelcomes,
+} from '../support/specs/assertions/emails';
 import {
   detailsUpdated,
   detailsUpdatedWhateverTheSubjectEnds,
@@ -12,74 +22,41 @@ import type { CdcWorld } from '../support/specs/world';
 defineParameterType({ name: 'mailbox', regexp: /[A-Z]\w*(?:'s (?:old|new) address)?/, transformer: (text) => text });
 
 Then('{word} receives a welcome email', async function (this: CdcWorld, name: string) {
-  const { user } = this.people.person(name);
-  const email = await this.mail.waitFor(name, welcome);
-  assert.deepEqual(email.to, [user.email.toLowerCase()]);
-  assert.equal(email.subject, `Welcome, ${user.name}`);
+  assertWelcomes(await this.mail.waitFor(name, welcome), this.people.person(name).user);
 });
 
 Then('{word} receives an email saying their details were updated', async function (this: CdcWorld, name: string) {
-  const { user } = this.people.person(name);
-  const email = await this.mail.waitFor(name, detailsUpdated);
-  assert.deepEqual(email.to, [user.email.toLowerCase()]);
+  assertAddressedTo(await this.mail.waitFor(name, detailsUpdated), this.people.mailbox(name));
 });
 
 Then(
   'that email shows the {word} changed from {string} to {string}',
-  function (this: CdcWorld, field: string, from: string, to: string) {
-    assert.match(
-      this.mail.thatEmail.text,
-      new RegExp(`${field}: "${escapeRegExp(from)}" → "${escapeRegExp(to)}"`, 'i'),
-    );
+  function (this: CdcWorld, detail: string, from: string, to: string) {
+    assertShowsChange(this.mail.thatEmail, detail, from, to);
   },
 );
 
 Then('that email shows the email address changed from the old one to the new one', function (this: CdcWorld) {
-  const email = this.mail.thatEmail;
-  const [, oldAddress] = /Email address: "([^"]+)" →/.exec(email.text) ?? [];
-  assert.ok(oldAddress, `the email names no old address:\n${email.text}`);
-  const newAddress = email.to[0] ?? '';
-  assert.match(
-    email.text,
-    new RegExp(`Email address: "${escapeRegExp(oldAddress)}" → "${escapeRegExp(newAddress)}"`, 'i'),
-  );
-  assert.notEqual(oldAddress.toLowerCase(), newAddress);
+  assertShowsEmailAddressChange(this.mail.thatEmail);
 });
 
 Then(
   '{word} receives an email showing both changed to {string}, exactly as typed',
   async function (this: CdcWorld, name: string, value: string) {
-    const { previous } = this.people.person(name);
     const email = await this.mail.waitFor(name, detailsUpdatedWhateverTheSubjectEnds);
-    const before = previous ?? { name, address: `${name}'s first address, 1` };
-    assert.equal(email.subject, 'Your details were updated');
-    assert.ok(email.text.startsWith(`Hello ${value},\n`), `the greeting is not "Hello ${value},":\n${email.text}`);
-    for (const line of [`- Name: "${before.name}" → "${value}"`, `- Address: "${before.address}" → "${value}"`]) {
-      assert.ok(email.text.includes(`${line}\n`), `the text part lacks the line ${line}:\n${email.text}`);
-    }
-    const escaped = escapeHtml(value);
-    assert.ok(
-      email.html.includes(`<p>Hello ${escaped},</p>`) && email.html.includes(`&rarr; &ldquo;${escaped}&rdquo;`),
-      `the HTML part does not show ${JSON.stringify(value)} escaped, as ${JSON.stringify(escaped)}:\n${email.html}`,
-    );
+    assertShowsBothAsTyped(email, this.people.detailsBeforeLatestChange(name), value);
   },
 );
 
 Then('that email lists the address {string}', function (this: CdcWorld, address: string) {
-  assert.match(this.mail.thatEmail.text, new RegExp(`Address: ${escapeRegExp(address)}$`, 'm'));
+  assertListsAddress(this.mail.thatEmail, address);
 });
 
 Then(
   "{word}'s old address is told that the email address was changed to the new one",
   async function (this: CdcWorld, name: string) {
-    const oldAddress = this.people.mailbox(`${name}'s old address`);
-    const newAddress = this.people.mailbox(name);
     const email = await this.mail.waitFor(`${name}'s old address`, emailAddressChanged);
-    assert.deepEqual(email.to, [oldAddress.toLowerCase()]);
-    assert.match(
-      email.text,
-      new RegExp(`changed from ${escapeRegExp(oldAddress)} to ${escapeRegExp(newAddress)}\\.`, 'i'),
-    );
+    assertTellsOfEmailAddressChange(email, this.people.mailbox(`${name}'s old address`), this.people.mailbox(name));
   },
 );
 
@@ -93,13 +70,7 @@ Then(
   { timeout: 90_000 },
   async function (this: CdcWorld, mailbox: string, subjects: DataTable) {
     await this.pipeline.untilCaughtUp();
-    assert.deepEqual(
-      this.mail.subjectsReceivedBy(mailbox),
-      subjects
-        .raw()
-        .map(([subject]) => subject ?? '')
-        .sort(),
-    );
+    assertHasReceivedExactly(this.mail, mailbox, subjects);
   },
 );
 
@@ -108,33 +79,6 @@ Then(
   { timeout: 90_000 },
   async function (this: CdcWorld, table: DataTable) {
     await this.pipeline.untilCaughtUp();
-    const expected = table.hashes().map(({ mailbox = '', emails = '' }) => ({
-      mailbox,
-      subjects: emails
-        .split(';')
-        .map((subject) => subject.trim())
-        .filter(Boolean)
-        .sort(),
-    }));
-    const received = expected.map(({ mailbox }) => ({ mailbox, subjects: this.mail.subjectsReceivedBy(mailbox) }));
-    assert.deepEqual(received, expected);
+    assertMailboxesHaveReceivedExactly(this.mail, table);
   },
 );
-
-/** The value as the HTML part must show it: every character that could be markup written as an entity. */
-function escapeHtml(text: string): string {
-  const entities: Record<string, string> = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#x27;',
-    '`': '&#x60;',
-    '=': '&#x3D;',
-  };
-  return text.replace(/[&<>"'`=]/g, (char) => entities[char] ?? char);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
-import { type MalformedRequest, malformedRequests } from '../support/drivers/malformed-requests';
-import type { ProblemDocument } from '../support/drivers/userdata-client';
+import { malformedRequests } from '../support/drivers/malformed-requests';
+import { assertOnlyCapturedAndWelcomed } from '../support/specs/assertions/captured-changes';
+import {
+  assertEachRefusedWithProblemDocument,
+  assertNoOneRegisteredBy,
+  assertRefusedForFields,
+  assertRefusedWith,
+} from '../support/specs/assertions/refusals';
 import { welcome } from '../support/specs/mailboxes';
 import type { CdcWorld } from '../support/specs/world';
 
@@ -29,8 +35,8 @@ Given(
 When(
   '{word} changes their name to {string} based on the details read before the move',
   async function (this: CdcWorld, name: string, newName: string) {
-    const { previous } = this.people.person(name);
-    await this.people.tryToChange(name, { name: newName }, { basedOn: previous?.version });
+    const copy = this.people.detailsBeforeLatestChange(name);
+    await this.people.tryToChange(name, { name: newName }, { basedOn: copy.version });
   },
 );
 
@@ -43,34 +49,19 @@ When('someone sends hundreds of malformed requests about {word}', async function
 });
 
 Then('{word} is told the email address is already in use', function (this: CdcWorld, _name: string) {
-  assertProblem(this, 409);
-  assert.equal((this.people.answer.body as ProblemDocument).code, 'EMAIL_ALREADY_IN_USE');
+  assertRefusedWith(this.people.answer, 409, 'EMAIL_ALREADY_IN_USE');
 });
 
 Then('{word} is told that the name and the email address are invalid', function (this: CdcWorld, _name: string) {
-  const problem = assertProblem(this, 422);
-  assert.deepEqual(problem.errors?.map((error) => error.field).sort(), ['email', 'name']);
+  assertRefusedForFields(this.people.answer, 422, ['email', 'name']);
 });
 
 Then('{word} is told their details changed meanwhile', function (this: CdcWorld, _name: string) {
-  assertProblem(this, 412);
-  assert.equal((this.people.answer.body as ProblemDocument).code, 'STALE_VERSION');
+  assertRefusedWith(this.people.answer, 412, 'STALE_VERSION');
 });
 
 Then('each is refused with a problem document saying what is wrong', function (this: CdcWorld) {
-  const wrong = this.malformedAnswers.filter(
-    ({ status, contentType, body }) =>
-      status < 400 ||
-      status >= 500 ||
-      contentType !== 'application/problem+json' ||
-      (body as ProblemDocument).status !== status,
-  );
-  assert.ok(this.malformedAnswers.length >= 300, `only ${this.malformedAnswers.length} malformed requests were sent`);
-  assert.deepEqual(
-    wrong.map(({ request, status, body }) => `${request.description}: ${status} ${JSON.stringify(body).slice(0, 120)}`),
-    [],
-    'some malformed requests were not refused with a 4xx problem document',
-  );
+  assertEachRefusedWithProblemDocument(this.malformedAnswers, 300);
 });
 
 Then("{word}'s details are as they were", async function (this: CdcWorld, name: string) {
@@ -94,8 +85,7 @@ Then(
   "no change of {word}'s is captured and {word} receives no other email",
   async function (this: CdcWorld, name: string, _again: string) {
     await this.pipeline.untilCaughtUp();
-    assert.deepEqual(this.pipeline.operationsCapturedAbout(name), ['c'], `changes captured about ${name}`);
-    assert.deepEqual(this.mail.subjectsReceivedBy(name), [`Welcome, ${name}`], `emails to ${name}`);
+    assertOnlyCapturedAndWelcomed(this, name, ['c']);
   },
 );
 
@@ -105,28 +95,10 @@ Then(
     await this.pipeline.captured(name, 'd', `the deletion of ${name}'s account`);
     await this.pipeline.untilCaughtUp();
     // The delete is followed by its tombstone (a null value): push-email reads both and sends nothing.
-    assert.deepEqual(this.pipeline.operationsCapturedAbout(name), ['c', 'd', 'tombstone']);
-    assert.deepEqual(this.mail.subjectsReceivedBy(name), [`Welcome, ${name}`]);
+    assertOnlyCapturedAndWelcomed(this, name, ['c', 'd', 'tombstone']);
   },
 );
 
-Then('no one was registered by them', async function (this: CdcWorld) {
-  const emails = this.malformedAnswers.flatMap(({ request }) => emailIn(request));
-  assert.deepEqual(this.pipeline.capturedWithAnyEmailOf(emails), [], 'a malformed request was captured as a change');
+Then('no one was registered by them', function (this: CdcWorld) {
+  assertNoOneRegisteredBy(this.malformedAnswers, this.pipeline);
 });
-
-function assertProblem(world: CdcWorld, status: number): ProblemDocument {
-  const response = world.people.answer;
-  assert.equal(response.status, status, `expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
-  assert.equal(response.contentType, 'application/problem+json');
-  return response.body as ProblemDocument;
-}
-
-function emailIn(request: MalformedRequest): string[] {
-  try {
-    const body = JSON.parse(request.body ?? 'null') as { email?: unknown } | null;
-    return typeof body?.email === 'string' ? [body.email] : [];
-  } catch {
-    return [];
-  }
-}

@@ -68,6 +68,13 @@ export class People {
     return this.userdata.tryToRead(this.person(name).user.id);
   }
 
+  /** The details `name` had before their latest change: the copy they had read, now outdated. */
+  detailsBeforeLatestChange(name: string): UserResource {
+    const { previous } = this.person(name);
+    if (!previous) throw new Error(`${name} has not changed their details in this scenario`);
+    return previous;
+  }
+
   /** What userdata holds for `name` now, read afresh. */
   detailsHeldFor(name: string): Promise<UserResource> {
     return this.userdata.get(this.person(name).user.id);

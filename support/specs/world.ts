@@ -23,6 +23,7 @@ export class CdcWorld extends World {
   readonly deadLetters: DeadLetterQueue;
   /** What the scenario does to the stack: the mail server down or refusing, push-email crashing. */
   readonly faults: StackFaults;
+  /** The SQL changes userdata never makes. */
   readonly maintenanceJob: MaintenanceJob;
   /** userdata's API as any client reaches it, for the requests no person of the scenario would send. */
   readonly userdata: UserdataClient;
@@ -41,10 +42,10 @@ export class CdcWorld extends World {
     this.maintenanceJob = new MaintenanceJob(database, this.people);
   }
 
-  /** A line in the scenario's report, for what passed but deserves a look. */
-  note(text: string): void {
+  /** A line in the scenario's report, for what passed but deserves a look; bound, so helpers can be handed it. */
+  readonly note = (text: string): void => {
     this.attach(text, 'text/plain');
-  }
+  };
 }
 
 setWorldConstructor(CdcWorld);
