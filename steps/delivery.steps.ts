@@ -1,212 +1,155 @@
 import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
-import type { ReceivedMessage } from '../support/mail/inbox';
-import type { CdcWorld, Person } from '../support/specs/world';
-
-const detailsUpdated = 'Your details were updated';
+import { assertChangesNoDetail } from '../support/specs/assertions/captured-changes';
+import {
+  assertCrashCameMidBurst,
+  assertEachEmailedOnceAboutTheirMove,
+} from '../support/specs/assertions/crash-recovery';
+import { assertSetAsideAs } from '../support/specs/assertions/dead-letters';
+import { unreadableRecord } from '../support/specs/dead-letter-queue';
+import { detailsUpdated } from '../support/specs/mailboxes';
+import type { CdcWorld } from '../support/specs/world';
 
 When(
   "a maintenance job touches {word}'s record without changing any of their details",
   async function (this: CdcWorld, name: string) {
-    await this.touchRecordOf(name);
+    await this.maintenanceJob.touchRecordOf(name);
   },
 );
 
 Then("that change of {word}'s record is captured", async function (this: CdcWorld, name: string) {
-  const record = await this.capturedChange(name, 'u', `the maintenance job's change of ${name}'s record`);
-  const before = (record.value?.before ?? {}) as Record<string, unknown>;
-  const after = (record.value?.after ?? {}) as Record<string, unknown>;
-  const details = (row: Record<string, unknown>) => ({ name: row.name, email: row.email, address: row.address });
-  assert.deepEqual(details(after), details(before), 'the captured change changed a detail of the person');
-  assert.notEqual(after.updated_at, before.updated_at, 'the captured change is not the one of updated_at');
+  assertChangesNoDetail(await this.pipeline.captured(name, 'u', `the maintenance job's change of ${name}'s record`));
 });
 
 When("an unreadable record turns up among {word}'s changes", async function (this: CdcWorld, name: string) {
-  await this.writeUnreadableRecordAmongChangesOf(name);
+  await this.deadLetters.plantUnreadableRecordAmongChangesOf(name);
 });
 
 Then('the unreadable record is set aside as a dead letter, saying it is not JSON', async function (this: CdcWorld) {
-  const letter = await this.deadLetters.waitForLetterFrom(this.writtenRecordPosition);
-  assert.equal(letter.value, '{not json', 'the dead letter does not carry the record as it was');
-  assert.equal(letter.key, '{"id":999999}', 'the dead letter does not carry the key as it was');
-  assert.match(letter.headers['dlq.error'] ?? '(no dlq.error header)', /not JSON/);
+  assertSetAsideAs(await this.deadLetters.ofUnreadableRecord(), { record: unreadableRecord, error: /not JSON/ });
 });
 
 Then('the unreadable record was set aside only once', { timeout: 90_000 }, async function (this: CdcWorld) {
-  await this.settle();
-  assert.equal(this.deadLetters.lettersFrom(this.writtenRecordPosition).length, 1);
+  await this.pipeline.untilCaughtUp();
+  assert.equal(this.deadLetters.allOfUnreadableRecord().length, 1);
 });
 
 Given('everyone has received their welcome', async function (this: CdcWorld) {
-  await this.welcomed(this.everyone);
+  await this.mail.welcomeOfEach(this.people.everyone);
 });
 
 Given('the mail server is down', async function (this: CdcWorld) {
-  await this.mailServerGoesDown();
+  await this.faults.mailServerGoesDown();
 });
 
 Then(
   'the emails about these changes cannot be delivered for now',
   { timeout: 30_000 },
   async function (this: CdcWorld) {
-    await this.deliveryHasFailed(this.everyone);
+    await this.pipeline.untilDeliveryFailed(this.people.everyone);
   },
 );
 
 When('the mail server is back', async function (this: CdcWorld) {
-  await this.mailServerComesBack();
+  await this.faults.mailServerComesBack();
 });
 
 Given(
   '{int} people are registered and have received their welcome',
   { timeout: 60_000 },
   async function (this: CdcWorld, count: number) {
-    await this.welcomed(await this.registerCrowd(count));
+    await this.mail.welcomeOfEach(await this.people.registerCrowd(count));
   },
 );
 
 When('all of them move house at the same time', async function (this: CdcWorld) {
-  await Promise.all(
-    this.crowd.map(async (person) => {
-      person.readBefore = person.user;
-      await this.change(person.name, { address: `${person.name}'s new home, ${person.user.id}` });
-    }),
-  );
+  await this.people.allMoveHouse(this.people.crowd);
 });
 
 When(
   'push-email crashes as soon as the first emails about the moves have arrived',
   { timeout: 30_000 },
   async function (this: CdcWorld) {
-    const emailed = () => this.crowd.filter((person) => updatesTo(this, person).length > 0).length;
-    const before = await this.crashPushEmailWhen('people emailed about their move', emailed, 3);
-    this.attach(`push-email was killed when ${before} of ${this.crowd.length} people had been emailed.`, 'text/plain');
-    assert.ok(
-      before < this.crowd.length,
-      `push-email had emailed all ${this.crowd.length} people when it was killed: the crash missed the burst`,
-    );
+    const emailed = () => this.mail.howManyReceived(this.people.crowd, detailsUpdated);
+    const before = await this.faults.crashPushEmailWhen('people emailed about their move', emailed, 3);
+    assertCrashCameMidBurst(before, this.people.crowd.length, this.note);
   },
 );
 
 When('push-email is started again', { timeout: 90_000 }, async function (this: CdcWorld) {
-  await this.restartPushEmail();
+  await this.faults.restartPushEmail();
 });
 
-/**
- * The documented limit of push-email's guarantee: a crash after the mail server accepted an email and before the
- * delivery log recorded it sends that email again, with the same Message-ID. push-email handles up to
- * KAFKA_CONCURRENCY partitions at once, so as many emails can be in that window when it is killed. So each move must
- * have exactly one Message-ID of its own and one copy of it, except that up to that many moves may have two copies.
- */
 Then(
   'in the end each of them has received exactly one email about their move, with a Message-ID of its own',
   { timeout: 90_000 },
   async function (this: CdcWorld) {
-    await this.settle();
-    const problems: string[] = [];
-    const resent: string[] = [];
-    const owners = new Map<string, string>();
-    for (const person of this.crowd) {
-      const { name, user, readBefore } = person;
-      const others = this.inbox.messagesTo(user.email).filter((m) => m.subject !== detailsUpdated);
-      if (others.map((m) => m.subject).join() !== `Welcome, ${name}`) {
-        problems.push(`${name}: other emails ${JSON.stringify(others.map((m) => m.subject))}`);
-      }
-      const updates = updatesTo(this, person);
-      const ids = [...new Set(updates.map((m) => m.messageId))];
-      if (ids.length !== 1 || !ids[0]) {
-        problems.push(`${name}: ${updates.length} update email(s) with Message-IDs ${JSON.stringify(ids)}`);
-        continue;
-      }
-      const [id] = ids;
-      const owner = owners.get(id);
-      if (owner) problems.push(`${name}: the Message-ID ${id} is ${owner}'s too`);
-      owners.set(id, name);
-      const from = readBefore?.address ?? '?';
-      if (!updates[0]?.text.includes(`Address: "${from}" → "${user.address}"`)) {
-        problems.push(`${name}: the email does not show the move from "${from}" to "${user.address}"`);
-      }
-      if (updates.length === 2) resent.push(`${name} (${id})`);
-      else if (updates.length > 2) problems.push(`${name}: ${updates.length} copies of ${id}`);
-    }
-    const inFlight = this.pushEmailConcurrency;
-    if (resent.length > inFlight) {
-      problems.push(`${resent.length} moves were emailed twice (at most ${inFlight} may be): ${resent.join(', ')}`);
-    } else if (resent.length > 0) {
-      this.attach(
-        `${resent.length} email(s) sent twice with the same Message-ID, as documented for a crash between the mail ` +
-          `server's acceptance and the delivery log's record (at most ${inFlight} in flight): ${resent.join(', ')}`,
-        'text/plain',
-      );
-    }
-    assert.deepEqual(problems, [], 'some people were not emailed exactly once about their move');
+    await this.pipeline.untilCaughtUp();
+    const limits = { atMostSentTwice: this.faults.pushEmailConcurrency, note: this.note };
+    assertEachEmailedOnceAboutTheirMove(this.people.crowd, this.mail, limits);
   },
 );
-
-function updatesTo(world: CdcWorld, person: Person): ReceivedMessage[] {
-  return world.inbox.messagesTo(person.user.email).filter((message) => message.subject === detailsUpdated);
-}
 
 Then(
   'people registered afterwards, on every partition of the change feed, are all welcomed',
   { timeout: 120_000 },
   async function (this: CdcWorld) {
-    await this.welcomed(await this.registerOnEveryPartition());
+    await this.mail.welcomeOfEach(await this.people.registerOnEveryPartition());
   },
 );
 
 Given("the mail server refuses {word}'s address for good", function (this: CdcWorld, name: string) {
-  this.mailServerRefusesForGood(name);
+  this.faults.mailServerRefusesForGood(this.people.mailbox(name));
 });
 
 Then(
   "{word}'s move is set aside as a dead letter, saying the mail server refused the recipient",
   async function (this: CdcWorld, name: string) {
-    const letter = await this.deadLetterOfLatestChange(name);
-    assert.deepEqual(
-      ['dlq.reason', 'dlq.step', 'dlq.attempts', 'dlq.emails'].map((header) => letter.headers[header]),
-      ['recipient-refused', 'send', '1', 'details-changed'],
-    );
-    assert.match(letter.headers['dlq.error'] ?? '(no dlq.error header)', /550/);
+    const letter = await this.deadLetters.ofLatestChangeOf(name);
+    assertSetAsideAs(letter, {
+      reason: 'recipient-refused',
+      step: 'send',
+      attempts: 1,
+      emails: 'details-changed',
+      error: /550/,
+    });
   },
 );
 
 Then(
   "the mail server was asked to take the email about {word}'s move only once",
   function (this: CdcWorld, name: string) {
-    assert.equal(this.inbox.refusedAttemptsFor(this.mailbox(name)), 1, 'a refusal for good was tried again');
+    assert.equal(this.mail.timesRefused(name), 1, 'a refusal for good was tried again');
   },
 );
 
 When(
   "a maintenance job sets {word}'s email address to a list of {word}'s and {word}'s addresses",
   async function (this: CdcWorld, name: string, _same: string, other: string) {
-    await this.writeEmailBySql(name, `${this.mailbox(name)}, ${this.mailbox(other)}`);
+    await this.maintenanceJob.setEmailOf(name, `${this.people.mailbox(name)}, ${this.people.mailbox(other)}`);
   },
 );
 
 Then(
   "{word}'s changed email address is set aside as a dead letter, saying it is not one plain address",
   async function (this: CdcWorld, name: string) {
-    const letter = await this.deadLetterOfLatestChange(name);
-    assert.equal(letter.headers['dlq.reason'], 'invalid-recipient');
-    assert.equal(letter.headers['dlq.step'], 'policy');
+    assertSetAsideAs(await this.deadLetters.ofLatestChangeOf(name), { reason: 'invalid-recipient', step: 'policy' });
   },
 );
 
 Given(
   "{word}'s move to {string} was set aside as a dead letter",
   async function (this: CdcWorld, name: string, address: string) {
-    await this.change(name, { address });
-    await this.deadLetterOfLatestChange(name);
+    await this.people.change(name, { address });
+    await this.deadLetters.ofLatestChangeOf(name);
   },
 );
 
 When("the mail server accepts {word}'s address again", function (this: CdcWorld, name: string) {
-  this.inbox.accept(this.mailbox(name));
+  this.faults.mailServerAcceptsAgain(this.people.mailbox(name));
 });
 
 When("an operator replays {word}'s dead letter, twice", async function (this: CdcWorld, _name: string) {
-  await this.replayDeadLetter();
-  await this.replayDeadLetter();
+  await this.deadLetters.replayLastFound();
+  await this.deadLetters.replayLastFound();
 });

@@ -1,3 +1,5 @@
+import type { MalformedRequest } from './malformed-requests';
+
 /** A user as the userdata API returns it. */
 export interface UserResource {
   readonly id: number;
@@ -30,16 +32,27 @@ export interface ProblemDocument {
   readonly errors?: readonly { readonly field: string; readonly message: string }[];
 }
 
-/** Drives the userdata REST API over real HTTP, as any client would. */
+/** What userdata answered to one malformed request; status 0 when the request got no answer at all. */
+export interface MalformedAnswer {
+  readonly request: MalformedRequest;
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: unknown;
+}
+
+/**
+ * Drives the userdata REST API over real HTTP, as any client would. The methods named `tryTo…` return the answer,
+ * refusals included, for the specs about what userdata refuses; the others expect success and throw otherwise.
+ */
 export class UserdataClient {
   constructor(private readonly baseUrl: string) {}
 
   async register(details: UserDetails): Promise<UserResource> {
-    return this.expectOk(await this.request('POST', '/users', details), 'register a user');
+    return this.expectOk(await this.tryToRegister(details), 'register a user');
   }
 
   async change(id: number, changes: Partial<UserDetails>): Promise<UserResource> {
-    return this.expectOk(await this.request('PATCH', `/users/${id}`, changes), `change user ${id}`);
+    return this.expectOk(await this.tryToChange(id, changes), `change user ${id}`);
   }
 
   async delete(id: number): Promise<void> {
@@ -49,28 +62,54 @@ export class UserdataClient {
   }
 
   async get(id: number): Promise<UserResource> {
-    return this.expectOk(await this.request('GET', `/users/${id}`), `read user ${id}`);
+    return this.expectOk(await this.tryToRead(id), `read user ${id}`);
   }
 
-  async request(
+  tryToRegister(details: UserDetails): Promise<ApiResponse> {
+    return this.request('POST', '/users', details);
+  }
+
+  /**
+   * `basedOn` is the version of the details the change was made from: userdata refuses the change (412) when the
+   * user has changed since. Without it the change applies to whatever the details are now.
+   */
+  tryToChange(id: number, changes: Partial<UserDetails>, { basedOn }: { basedOn?: number } = {}): Promise<ApiResponse> {
+    return this.request('PATCH', `/users/${id}`, changes, basedOn === undefined ? {} : { 'if-match': `"${basedOn}"` });
+  }
+
+  tryToRead(id: number): Promise<ApiResponse> {
+    return this.request('GET', `/users/${id}`);
+  }
+
+  /**
+   * Sends each request exactly as given, one after the other, as a client that sends what a well-behaved one never
+   * would. A request that gets no answer (the connection dropped) is kept with status 0 and the error as its body.
+   */
+  async answersTo(requests: readonly MalformedRequest[]): Promise<MalformedAnswer[]> {
+    const answers: MalformedAnswer[] = [];
+    for (const request of requests) {
+      const { status, contentType, body } = await this.send(
+        request.method,
+        request.path,
+        request.headers,
+        request.body,
+      ).catch((error: Error) => ({ status: 0, contentType: '', body: `${error.message}: ${String(error.cause)}` }));
+      answers.push({ request, status, contentType, body });
+    }
+    return answers;
+  }
+
+  private request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const json: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    return this.send(method, path, { ...json, ...headers }, body === undefined ? undefined : JSON.stringify(body));
+  }
+
+  private async send(
     method: string,
     path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
+    headers: Record<string, string>,
+    body?: string,
   ): Promise<ApiResponse> {
-    return this.send(
-      method,
-      path,
-      {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body === undefined ? undefined : JSON.stringify(body),
-    );
-  }
-
-  /** A request exactly as given: for the specs that send what a well-behaved client never would. */
-  async send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<ApiResponse> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers,

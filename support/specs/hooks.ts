@@ -28,21 +28,11 @@ AfterAll({ timeout: 2 * 60_000 }, async () => {
 });
 
 /**
- * Whatever a scenario did to the stack is undone, even when it failed half-way: the mail server accepts everyone
- * again and is brought back up, push-email is started again if it is not running. Later scenarios find the stack whole. (Defined before the hook
- * below, so it runs after it: cucumber runs After hooks in reverse order.)
+ * Whatever a scenario did to the stack is undone, even when it failed half-way, so later scenarios find the stack
+ * whole. (Defined before the hook below, so it runs after it: cucumber runs After hooks in reverse order.)
  */
 After({ timeout: 90_000 }, async function (this: CdcWorld) {
-  const { inbox, stack } = runningStack();
-  inbox.refuseNoOne();
-  if (!inbox.isUp) {
-    this.attach('The mail server was still down at the end of the scenario: bringing it back.', 'text/plain');
-    await inbox.comeBack();
-  }
-  if (!stack.services.pushEmail.isRunning) {
-    this.attach('push-email was not running at the end of the scenario: starting it again.', 'text/plain');
-    await stack.restartPushEmail();
-  }
+  for (const repaired of await this.faults.repair()) this.note(repaired);
 });
 
 /** A failed scenario carries the end of each service's log, which usually says why. */

@@ -12,7 +12,7 @@ export interface HeldStack {
   readonly stack: RunningStack;
   readonly userdata: UserdataClient;
   readonly inbox: Inbox;
-  readonly changes: ChangeFeed;
+  readonly changeFeed: ChangeFeed;
   readonly deadLetters: DeadLetters;
   readonly database: DatabaseMaintenance;
   readonly pushEmailMetrics: PushEmailMetrics;
@@ -23,10 +23,10 @@ let current: HeldStack | undefined;
 export async function holdStack(stack: RunningStack): Promise<void> {
   if (!stack.inbox) throw new Error('The specs need the inbox mail sink');
   const { kafka, database } = stack.infrastructure;
-  const changes = await ChangeFeed.start(kafka.brokers, stack.changeTopic);
+  const changeFeed = await ChangeFeed.start(kafka.brokers, stack.changeTopic);
   const deadLetters = await DeadLetters.start(kafka.brokers, stack.changeTopic, deadLetterTopic).catch(
     async (error: unknown) => {
-      await changes.stop();
+      await changeFeed.stop();
       throw error;
     },
   );
@@ -34,7 +34,7 @@ export async function holdStack(stack: RunningStack): Promise<void> {
     stack,
     userdata: new UserdataClient(stack.userdataUrl),
     inbox: stack.inbox,
-    changes,
+    changeFeed,
     deadLetters,
     database: new DatabaseMaintenance({
       host: database.host,
@@ -49,7 +49,7 @@ export async function holdStack(stack: RunningStack): Promise<void> {
 export async function releaseStack(): Promise<RunningStack | undefined> {
   const held = current;
   current = undefined;
-  await Promise.allSettled([held?.changes.stop(), held?.deadLetters.stop()]);
+  await Promise.allSettled([held?.changeFeed.stop(), held?.deadLetters.stop()]);
   return held?.stack;
 }
 

@@ -1,0 +1,105 @@
+import type { CapturedRecord, ChangeFeed } from '../drivers/change-feed';
+import type { RecordPosition } from '../drivers/dead-letters';
+import type { PushEmailMetrics } from '../drivers/push-email-metrics';
+import type { UserdataClient } from '../drivers/userdata-client';
+import { eventually } from '../lib/eventually';
+import type { Inbox } from '../mail/inbox';
+import { type People, type Person, uniqueEmail } from './people';
+
+/** Which change topic, and which consumer group reads it to send the emails. */
+export interface PipelineTopology {
+  readonly changeTopic: string;
+  readonly pushEmailGroupId: string;
+}
+
+/**
+ * What the pipeline did with the people's changes: what Debezium captured onto the change topic (the change feed),
+ * how push-email is doing with it, and when it has caught up with everything done so far.
+ */
+export class Pipeline {
+  constructor(
+    private readonly changeFeed: ChangeFeed,
+    private readonly people: People,
+    private readonly userdata: UserdataClient,
+    private readonly pushEmailMetrics: PushEmailMetrics,
+    private readonly inbox: Inbox,
+    private readonly topology: PipelineTopology,
+  ) {}
+
+  /**
+   * Waits until the pipeline has caught up with everything done so far: makes one real change (registers a
+   * bystander, who is no person of the scenario), waits until Debezium has captured it, then until push-email has
+   * committed every record the topic holds. push-email commits only after SMTP accepted the email, so afterwards an
+   * absent email is truly absent.
+   */
+  async untilCaughtUp(): Promise<void> {
+    const marker = await this.userdata.register({
+      name: 'Marker',
+      email: uniqueEmail('marker'),
+      address: 'Rua do Marcador, 0',
+    });
+    await this.changeFeed.waitFor(
+      `the creation of marker user ${marker.id}`,
+      (record) => record.userId === marker.id && record.value?.op === 'c',
+    );
+    await this.changeFeed.waitUntilConsumed(this.topology.pushEmailGroupId);
+  }
+
+  /** Waits until the change feed holds a record of `name`'s user with this operation (c, u, d). */
+  captured(name: string, op: 'c' | 'u' | 'd', what: string): Promise<CapturedRecord> {
+    const { id } = this.people.person(name).user;
+    return this.changeFeed.waitFor(`${what} (user ${id}, op ${op})`, (r) => r.userId === id && r.value?.op === op);
+  }
+
+  /** The operation of every record captured about `name` so far, in order; a tombstone (null value) as `tombstone`. */
+  operationsCapturedAbout(name: string): string[] {
+    return this.changeFeed.about(this.people.person(name).user.id).map((record) => record.value?.op ?? 'tombstone');
+  }
+
+  /** Records whose row, before or after, has one of these email addresses (whatever their case). */
+  capturedWithAnyEmailOf(emails: readonly string[]): CapturedRecord[] {
+    const distinct = new Set(emails.map((email) => email.toLowerCase()));
+    return [...distinct].flatMap((email) => this.changeFeed.withEmail(email));
+  }
+
+  /** Where the latest change of `name`'s record landed on the change topic. */
+  async latestChangeOf(name: string): Promise<RecordPosition> {
+    const record = await this.asItIsNow(this.people.person(name));
+    return { topic: this.topology.changeTopic, partition: record.partition, offset: record.offset };
+  }
+
+  /** Waits until the change feed holds each person's details as they are now (their latest version). */
+  async capturedAsTheyAreNow(people: readonly Person[]): Promise<void> {
+    await Promise.all(people.map((person) => this.asItIsNow(person)));
+  }
+
+  /**
+   * Waits until every change of `people` is on the change topic, and then until push-email has tried to deliver,
+   * failed and scheduled a retry: the mail server was down while push-email had these changes in hand.
+   */
+  async untilDeliveryFailed(people: readonly Person[], timeoutMs = 20_000): Promise<void> {
+    if (this.inbox.isUp) throw new Error('The mail server is up: nothing can fail to be delivered');
+    await this.capturedAsTheyAreNow(people);
+    const baseline = await this.pushEmailMetrics.retries();
+    let last = baseline;
+    await eventually(
+      async () => {
+        last = await this.pushEmailMetrics.retries();
+        return last > baseline ? last : undefined;
+      },
+      {
+        awaiting: `push-email to fail a delivery and retry (push_email_retries_total above ${baseline})`,
+        timeoutMs,
+        intervalMs: 50,
+        lastSeen: () => `push_email_retries_total ${last}`,
+      },
+    );
+  }
+
+  private asItIsNow({ name, user }: Person): Promise<CapturedRecord> {
+    return this.changeFeed.waitFor(
+      `${name}'s details as they are now (user ${user.id}, version ${user.version})`,
+      (r) => r.userId === user.id && (r.value?.after as { version?: number } | null)?.version === user.version,
+    );
+  }
+}
