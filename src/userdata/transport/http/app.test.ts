@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ana, apiUnderTest } from './api-under-test';
+import { ana, apiUnderTest } from '../../../../support/service-tests/userdata/api-under-test';
+import { OpenApiConformance } from '../../../../support/service-tests/userdata/openapi-conformance';
 import { openApiInfo } from './app';
-import { OpenApiConformance } from './openapi-conformance';
 
 /** The fields these tests read from user, page and problem documents. */
 interface Body {

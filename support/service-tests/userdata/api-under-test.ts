@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { InMemoryUserRepository } from '../../data-sources/in-memory-user.repository';
-import { CreateUser } from '../../interactors/create-user.interactor';
-import { DeleteUser } from '../../interactors/delete-user.interactor';
-import { GetUser } from '../../interactors/get-user.interactor';
-import { ListUsers } from '../../interactors/list-users.interactor';
-import { UpdateUser } from '../../interactors/update-user.interactor';
-import { createApp, openApiInfo } from './app';
+import { InMemoryUserRepository } from '../../../src/userdata/data-sources/in-memory-user.repository';
+import { CreateUser } from '../../../src/userdata/interactors/create-user.interactor';
+import { DeleteUser } from '../../../src/userdata/interactors/delete-user.interactor';
+import { GetUser } from '../../../src/userdata/interactors/get-user.interactor';
+import { ListUsers } from '../../../src/userdata/interactors/list-users.interactor';
+import { UpdateUser } from '../../../src/userdata/interactors/update-user.interactor';
+import { createApp, openApiInfo } from '../../../src/userdata/transport/http/app';
 import { OpenApiConformance } from './openapi-conformance';
 
 export interface CallOptions {
