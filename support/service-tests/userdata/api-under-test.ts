@@ -1,12 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { createUserdataApp } from '../../../src/userdata/compose';
 import { InMemoryUserRepository } from '../../../src/userdata/data-sources/in-memory-user.repository';
-import { CreateUser } from '../../../src/userdata/interactors/create-user.interactor';
-import { DeleteUser } from '../../../src/userdata/interactors/delete-user.interactor';
-import { GetUser } from '../../../src/userdata/interactors/get-user.interactor';
-import { ListUsers } from '../../../src/userdata/interactors/list-users.interactor';
-import { UpdateUser } from '../../../src/userdata/interactors/update-user.interactor';
-import { createApp, openApiInfo } from '../../../src/userdata/transport/http/app';
+import { openApiInfo } from '../../../src/userdata/transport/http/app';
 import { OpenApiConformance } from './openapi-conformance';
 
 export interface CallOptions {
@@ -30,12 +26,8 @@ export async function apiUnderTest(options: { checkDatabase?: () => Promise<void
       done();
     },
   });
-  const app = createApp({
-    createUser: new CreateUser(users),
-    getUser: new GetUser(users),
-    listUsers: new ListUsers(users),
-    updateUser: new UpdateUser(users),
-    deleteUser: new DeleteUser(users),
+  const app = createUserdataApp({
+    users,
     checkDatabase: options.checkDatabase ?? (async () => undefined),
     logger: pino({ level: 'info' }, sink),
   });
