@@ -95,6 +95,32 @@ describe('userdata HTTP API: users', () => {
     assert.equal(users.snapshot().find((user) => user.id === id)?.email, 'bia@example.test');
   });
 
+  it('answers a full change alike by PUT and by PATCH: its ETag, no new version for no change, 409, 412 and 404', async () => {
+    for (const method of ['PUT', 'PATCH']) {
+      const { call } = await apiUnderTest();
+      const { id } = await bodyOf(await call('POST', '/users', { json: ana }));
+      await call('POST', '/users', { json: { ...ana, email: 'bia@example.test' } });
+      const answers = [
+        await call(method, `/users/${id}`, { json: { ...ana, name: 'Ana S' }, headers: { 'if-match': '"1"' } }),
+        await call(method, `/users/${id}`, { json: { ...ana, name: 'Ana S' } }),
+        await call(method, `/users/${id}`, { json: { ...ana, email: 'BIA@example.test' } }),
+        await call(method, `/users/${id}`, { json: ana, headers: { 'if-match': '"1"' } }),
+        await call(method, '/users/99', { json: ana }),
+      ];
+      assert.deepEqual(
+        answers.map((answer) => [answer.status, answer.headers.get('etag')]),
+        [
+          [200, '"2"'],
+          [200, '"2"'],
+          [409, null],
+          [412, null],
+          [404, null],
+        ],
+        method,
+      );
+    }
+  });
+
   it('answers 404 problem+json for an unknown user, 400 naming the id for a malformed one', async () => {
     const { call } = await apiUnderTest();
     const unknown = await call('GET', '/users/99');
