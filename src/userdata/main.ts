@@ -2,14 +2,9 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import mysql from 'mysql2/promise';
 import { createLogger } from '../shared/logger';
+import { createUserdataApp } from './compose';
 import { loadConfig } from './config';
 import { MySqlUserRepository } from './data-sources/mysql-user.repository';
-import { CreateUser } from './interactors/create-user.interactor';
-import { DeleteUser } from './interactors/delete-user.interactor';
-import { GetUser } from './interactors/get-user.interactor';
-import { ListUsers } from './interactors/list-users.interactor';
-import { UpdateUser } from './interactors/update-user.interactor';
-import { createApp } from './transport/http/app';
 
 // The composition root: the only place that reads the environment and picks concrete adapters.
 const config = loadConfig(process.env);
@@ -19,13 +14,8 @@ const pool = mysql.createPool({ ...config.database, timezone: 'Z' });
 pool.on('connection', (connection) => {
   connection.query("SET time_zone = '+00:00'");
 });
-const users = new MySqlUserRepository(pool);
-const app = createApp({
-  createUser: new CreateUser(users),
-  getUser: new GetUser(users),
-  listUsers: new ListUsers(users),
-  updateUser: new UpdateUser(users),
-  deleteUser: new DeleteUser(users),
+const app = createUserdataApp({
+  users: new MySqlUserRepository(pool),
   checkDatabase: async () => {
     await pool.query('SELECT 1');
   },

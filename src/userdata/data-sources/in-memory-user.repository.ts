@@ -11,7 +11,12 @@ import {
 } from '../entities/user';
 import type { UserRepository } from '../repositories/user-repository';
 
-/** For unit tests of interactors and HTTP routes: behaves as the MySQL repository does, in memory. */
+/**
+ * For unit tests of interactors and HTTP routes: behaves as the MySQL repository does, in memory; the UserRepository
+ * contract (support/service-tests/userdata/) runs against both. Emails compare as toLowerCase() makes them, while
+ * MySQL's utf8mb4_unicode_ci also equates accents, widths, ignorable characters and trailing spaces: the API admits
+ * only ASCII addresses without spaces, where the two agree.
+ */
 export class InMemoryUserRepository implements UserRepository {
   private readonly users = new Map<number, User>();
   private nextId = 1;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ana, apiUnderTest } from './api-under-test';
+import { ana, apiUnderTest } from '../../../../support/service-tests/userdata/api-under-test';
+import { OpenApiConformance } from '../../../../support/service-tests/userdata/openapi-conformance';
 import { openApiInfo } from './app';
-import { OpenApiConformance } from './openapi-conformance';
 
 /** The fields these tests read from user, page and problem documents. */
 interface Body {
@@ -93,6 +93,32 @@ describe('userdata HTTP API: users', () => {
     const change = await call('PATCH', `/users/${id}`, { json: { email: 'ana@EXAMPLE.test' } });
     assert.equal(change.status, 409);
     assert.equal(users.snapshot().find((user) => user.id === id)?.email, 'bia@example.test');
+  });
+
+  it('answers a full change alike by PUT and by PATCH: its ETag, no new version for no change, 409, 412 and 404', async () => {
+    for (const method of ['PUT', 'PATCH']) {
+      const { call } = await apiUnderTest();
+      const { id } = await bodyOf(await call('POST', '/users', { json: ana }));
+      await call('POST', '/users', { json: { ...ana, email: 'bia@example.test' } });
+      const answers = [
+        await call(method, `/users/${id}`, { json: { ...ana, name: 'Ana S' }, headers: { 'if-match': '"1"' } }),
+        await call(method, `/users/${id}`, { json: { ...ana, name: 'Ana S' } }),
+        await call(method, `/users/${id}`, { json: { ...ana, email: 'BIA@example.test' } }),
+        await call(method, `/users/${id}`, { json: ana, headers: { 'if-match': '"1"' } }),
+        await call(method, '/users/99', { json: ana }),
+      ];
+      assert.deepEqual(
+        answers.map((answer) => [answer.status, answer.headers.get('etag')]),
+        [
+          [200, '"2"'],
+          [200, '"2"'],
+          [409, null],
+          [412, null],
+          [404, null],
+        ],
+        method,
+      );
+    }
   });
 
   it('answers 404 problem+json for an unknown user, 400 naming the id for a malformed one', async () => {

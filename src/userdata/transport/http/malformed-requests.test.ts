@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { malformedRequests } from '../../../../support/drivers/malformed-requests';
-import { ana, apiUnderTest } from './api-under-test';
+import { ana, apiUnderTest } from '../../../../support/service-tests/userdata/api-under-test';
 
 describe('userdata refuses every malformed request', () => {
   it('answers each with a 4xx problem document that names what is wrong, and writes nothing', async () => {

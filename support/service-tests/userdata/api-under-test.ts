@@ -1,12 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { InMemoryUserRepository } from '../../data-sources/in-memory-user.repository';
-import { CreateUser } from '../../interactors/create-user.interactor';
-import { DeleteUser } from '../../interactors/delete-user.interactor';
-import { GetUser } from '../../interactors/get-user.interactor';
-import { ListUsers } from '../../interactors/list-users.interactor';
-import { UpdateUser } from '../../interactors/update-user.interactor';
-import { createApp, openApiInfo } from './app';
+import { createUserdataApp } from '../../../src/userdata/compose';
+import { InMemoryUserRepository } from '../../../src/userdata/data-sources/in-memory-user.repository';
+import { openApiInfo } from '../../../src/userdata/transport/http/app';
 import { OpenApiConformance } from './openapi-conformance';
 
 export interface CallOptions {
@@ -30,12 +26,8 @@ export async function apiUnderTest(options: { checkDatabase?: () => Promise<void
       done();
     },
   });
-  const app = createApp({
-    createUser: new CreateUser(users),
-    getUser: new GetUser(users),
-    listUsers: new ListUsers(users),
-    updateUser: new UpdateUser(users),
-    deleteUser: new DeleteUser(users),
+  const app = createUserdataApp({
+    users,
     checkDatabase: options.checkDatabase ?? (async () => undefined),
     logger: pino({ level: 'info' }, sink),
   });
