@@ -35,8 +35,8 @@ const harnessLayers = {
   steps: ['support/specs', 'support/drivers', 'support/mail', 'support/lib'],
 };
 
-const escape = (path) => path.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-const anyOf = (paths) => `^(${paths.map(escape).join('|')})(/|\\.ts$)`;
+const escapeRegExp = (path) => path.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const anyOf = (paths) => `^(${paths.map(escapeRegExp).join('|')})(/|\\.ts$)`;
 const repositoryFolders = '^(src|support|steps|bench|k8s/checks)/';
 
 const layerRules = Object.entries(harnessLayers).map(([layer, allowed]) => ({
