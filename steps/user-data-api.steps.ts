@@ -44,9 +44,14 @@ When('{word} deletes their account', async function (this: CdcWorld, name: strin
   await this.people.deleteAccountOf(name);
 });
 
-When('someone sends hundreds of malformed requests about {word}', async function (this: CdcWorld, name: string) {
-  this.malformedAnswers = await this.userdata.answersTo(malformedRequests(this.people.person(name).user.id));
-});
+// Hundreds of requests, one after another: seconds on a loaded machine, more than cucumber's 5 s default.
+When(
+  'someone sends hundreds of malformed requests about {word}',
+  { timeout: 60_000 },
+  async function (this: CdcWorld, name: string) {
+    this.malformedAnswers = await this.userdata.answersTo(malformedRequests(this.people.person(name).user.id));
+  },
+);
 
 Then('{word} is told the email address is already in use', function (this: CdcWorld, _name: string) {
   assertRefusedWith(this.people.answer, 409, 'EMAIL_ALREADY_IN_USE');
