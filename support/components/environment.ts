@@ -8,6 +8,11 @@ export type { ComponentTiming };
  * database, Kafka and Kafka Connect with the Debezium plugin, tell where they are, and stop them all. What runs on
  * top (the connector, the services, the mail sink) is the same for every environment: see stack/start-stack.ts.
  */
+/** The database server an environment runs: MySQL (the design's, with Debezium's MySQL connector) or MariaDB. */
+export type DatabaseFlavour = 'mysql' | 'mariadb';
+
+export const databaseFlavours: readonly DatabaseFlavour[] = ['mysql', 'mariadb'];
+
 export interface Environment {
   readonly name: string;
   start(plan: InfrastructurePlan): Promise<RunningInfrastructure>;
@@ -47,6 +52,8 @@ export interface InfrastructurePlan {
 
 export interface RunningInfrastructure {
   readonly database: DatabaseEndpoint;
+  /** The server as it names itself, e.g. `MySQL 9.7.4-2` or `MariaDB 10.11.14-MariaDB-0+deb12u2`. */
+  readonly server: string;
   /** Where the database is as seen from Kafka Connect (the same as `database` natively; a network alias in containers). */
   readonly databaseForConnect: { readonly host: string; readonly port: number };
   readonly kafka: { readonly brokers: readonly string[]; readonly bootstrapForConnect: string };

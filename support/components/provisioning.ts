@@ -13,6 +13,13 @@ export interface DatabasePasswords {
   readonly pushEmail: string;
 }
 
+/** The server as it names itself: `MySQL 9.7.4-2`, `MariaDB 10.11.14-MariaDB-…`. */
+export async function serverName(admin: mysql.Connection): Promise<string> {
+  const [rows] = await admin.query('SELECT VERSION() AS version');
+  const version = (rows as { version: string }[])[0]?.version ?? '?';
+  return /mariadb/i.test(version) ? `MariaDB ${version}` : `MySQL ${version}`;
+}
+
 /** Passwords are made per run and never written to the repository. */
 export function newPasswords(): DatabasePasswords {
   const secret = () => randomBytes(18).toString('base64url');

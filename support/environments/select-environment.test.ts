@@ -5,14 +5,39 @@ import { environmentFromEnv, type RuntimeProbe } from './select-environment';
 const answering = async (): Promise<RuntimeProbe> => ({ answered: true, detail: 'podman 4.3.1 at /run/podman.sock' });
 const silent = async (): Promise<RuntimeProbe> => ({ answered: false, detail: 'no Docker socket found' });
 const unused = async (): Promise<RuntimeProbe> => assert.fail('only auto asks for a container runtime');
+const withMySql = { mySqlMissing: async () => undefined, hasMariaDb: () => true };
+const withMariaDbOnly = { mySqlMissing: async () => 'this is darwin arm64', hasMariaDb: () => true };
 
 describe('CDC_ENVIRONMENT', () => {
-  it('is native when unset or empty', async () => {
-    assert.equal((await environmentFromEnv({}, () => {}, unused)).name, 'native');
-    assert.equal((await environmentFromEnv({ CDC_ENVIRONMENT: ' ' }, () => {}, unused)).name, 'native');
+  it('is native when unset or empty, on MySQL where MySQL can run', async () => {
+    assert.equal((await environmentFromEnv({}, () => {}, unused, withMySql)).name, 'native (MySQL)');
+    assert.equal(
+      (await environmentFromEnv({ CDC_ENVIRONMENT: ' ' }, () => {}, unused, withMySql)).name,
+      'native (MySQL)',
+    );
   });
 
-  it('runs containers with MySQL 8.4 unless CDC_DATABASE says mariadb', async () => {
+  it('runs MariaDB natively when CDC_DATABASE says so, or when no MySQL can be had, and then says why', async () => {
+    assert.equal(
+      (await environmentFromEnv({ CDC_DATABASE: 'mariadb' }, () => {}, unused, withMySql)).name,
+      'native (MariaDB)',
+    );
+    const lines: string[] = [];
+    assert.equal(
+      (await environmentFromEnv({}, (line) => lines.push(line), unused, withMariaDbOnly)).name,
+      'native (MariaDB)',
+    );
+    assert.deepEqual(lines, [
+      'CDC_DATABASE unset: mariadb, because no MySQL server can be had here (this is darwin arm64); set CDC_DATABASE to choose.',
+    ]);
+    assert.equal(
+      (await environmentFromEnv({ CDC_DATABASE: 'mysql' }, () => {}, unused, withMariaDbOnly)).name,
+      'native (MySQL)',
+      'a database chosen is run, or fails saying how to get it',
+    );
+  });
+
+  it('runs containers with MySQL unless CDC_DATABASE says mariadb', async () => {
     const env = { CDC_ENVIRONMENT: 'containers' };
     assert.equal((await environmentFromEnv(env, () => {}, unused)).name, 'containers (MySQL)');
     assert.equal(
@@ -25,7 +50,10 @@ describe('CDC_ENVIRONMENT', () => {
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
     assert.equal((await environmentFromEnv({ CDC_ENVIRONMENT: 'auto' }, log, answering)).name, 'containers (MySQL)');
-    assert.equal((await environmentFromEnv({ CDC_ENVIRONMENT: 'auto' }, log, silent)).name, 'native');
+    assert.equal(
+      (await environmentFromEnv({ CDC_ENVIRONMENT: 'auto' }, log, silent, withMySql)).name,
+      'native (MySQL)',
+    );
     assert.deepEqual(lines, [
       'CDC_ENVIRONMENT=auto: containers, because a container runtime answered (podman 4.3.1 at /run/podman.sock).',
       'CDC_ENVIRONMENT=auto: native, because no container runtime answered (no Docker socket found).',
@@ -39,7 +67,7 @@ describe('CDC_ENVIRONMENT', () => {
     );
     await assert.rejects(
       environmentFromEnv({ CDC_ENVIRONMENT: 'containers', CDC_DATABASE: 'postgres' }),
-      /CDC_DATABASE=postgres .* mysql or mariadb/,
+      /CDC_DATABASE=postgres is not a database this harness runs; use mysql or mariadb/,
     );
   });
 });

@@ -1,19 +1,31 @@
-import type { Environment } from '../components/environment';
-import type { ContainersEnvironment, DatabaseFlavour } from './containers/containers-environment';
+import { existsSync } from 'node:fs';
+import { type DatabaseFlavour, databaseFlavours, type Environment } from '../components/environment';
+import { defaultJarCache } from '../components/jars';
+import { mySqlAvailability } from '../components/mysql-server';
+import type { ContainersEnvironment } from './containers/containers-environment';
 import { NativeEnvironment } from './native/native-environment';
 
 const names = ['native', 'containers', 'auto'] as const;
-const flavours: readonly DatabaseFlavour[] = ['mysql', 'mariadb'];
+
+/** What the native environment can run here, for the choice of a default database. */
+export interface DatabaseProbe {
+  /** Why no MySQL server can be had here (found, cached, or fetched from Debian); undefined when one can. */
+  mySqlMissing(): Promise<string | undefined>;
+  hasMariaDb(): boolean;
+}
 
 /**
  * The environment CDC_ENVIRONMENT names: `native` (the default: processes on this machine), `containers`
- * (Testcontainers, with the database CDC_DATABASE names: `mysql` 8.4 by default, or `mariadb`), or `auto`
- * (containers when a container runtime answers, native otherwise; it says which and why).
+ * (Testcontainers), or `auto` (containers when a container runtime answers, native otherwise; it says which and
+ * why); on the database CDC_DATABASE names, `mysql` or `mariadb`. Unset, it is MySQL, the design's database,
+ * wherever MySQL can run: in containers always, natively when a mysqld is found or can be fetched from Debian's
+ * packages; otherwise MariaDB, saying so and why.
  */
 export async function environmentFromEnv(
   env: NodeJS.ProcessEnv,
   log: (line: string) => void = () => {},
   probe: () => Promise<RuntimeProbe> = containerRuntime,
+  databases: DatabaseProbe = machineDatabases(env),
 ): Promise<Environment> {
   const name = env.CDC_ENVIRONMENT?.trim() || 'native';
   if (!(names as readonly string[]).includes(name)) {
@@ -21,21 +33,24 @@ export async function environmentFromEnv(
       `CDC_ENVIRONMENT=${name} is not an environment this harness knows; use one of: ${names.join(', ')}.`,
     );
   }
-  const database = env.CDC_DATABASE?.trim() || 'mysql';
-  if (!(flavours as readonly string[]).includes(database)) {
-    throw new Error(
-      `CDC_DATABASE=${database} is not a database the containers environment runs; use mysql or mariadb.`,
-    );
+  const chosen = env.CDC_DATABASE?.trim();
+  if (chosen && !(databaseFlavours as readonly string[]).includes(chosen)) {
+    throw new Error(`CDC_DATABASE=${chosen} is not a database this harness runs; use mysql or mariadb.`);
   }
   const containers = async (): Promise<ContainersEnvironment> => {
     // Loaded on demand: the native environment never loads testcontainers (most of a second).
     const { ContainersEnvironment } =
       require('./containers/containers-environment') as typeof import('./containers/containers-environment');
-    return new ContainersEnvironment({ database: database as DatabaseFlavour, env });
+    return new ContainersEnvironment({ database: (chosen as DatabaseFlavour | undefined) ?? 'mysql', env });
   };
+  const native = async (): Promise<NativeEnvironment> =>
+    new NativeEnvironment({
+      database: (chosen as DatabaseFlavour | undefined) ?? (await nativeDefault(databases, log)),
+      env,
+    });
   switch (name) {
     case 'native':
-      return new NativeEnvironment();
+      return native();
     case 'containers':
       return containers();
     default: {
@@ -45,9 +60,31 @@ export async function environmentFromEnv(
         return containers();
       }
       log(`CDC_ENVIRONMENT=auto: native, because no container runtime answered (${runtime.detail}).`);
-      return new NativeEnvironment();
+      return native();
     }
   }
+}
+
+async function nativeDefault(databases: DatabaseProbe, log: (line: string) => void): Promise<DatabaseFlavour> {
+  const missing = await databases.mySqlMissing();
+  if (!missing) return 'mysql';
+  if (!databases.hasMariaDb()) return 'mysql'; // and its start says how to get MySQL
+  log(`CDC_DATABASE unset: mariadb, because no MySQL server can be had here (${missing}); set CDC_DATABASE to choose.`);
+  return 'mariadb';
+}
+
+function machineDatabases(env: NodeJS.ProcessEnv): DatabaseProbe {
+  return {
+    mySqlMissing: () => mySqlAvailability(defaultJarCache(), env),
+    hasMariaDb: () =>
+      [
+        '/usr/sbin/mariadbd',
+        '/usr/local/sbin/mariadbd',
+        '/usr/local/mysql/bin/mariadbd',
+        '/opt/homebrew/bin/mariadbd',
+      ].some((path) => existsSync(path)) ||
+      (env.PATH ?? '').split(':').some((folder) => folder && existsSync(`${folder}/mariadbd`)),
+  };
 }
 
 export interface RuntimeProbe {

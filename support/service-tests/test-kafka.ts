@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultJarCache, resolveJars } from '../components/jars';
 import { startKafka } from '../environments/native/kafka';
-import { nativeConnector } from '../environments/native/native-environment';
 import { freePort } from '../lib/free-ports';
 
 /** A Kafka broker of the harness for one integration test file: started in `before`, stopped in `after`. */
 export async function startTestKafka(): Promise<{ brokers: string[]; stop: () => Promise<void> }> {
   const folder = mkdtempSync(join(tmpdir(), 'cdc-kafka-test-'));
   try {
-    const jars = await resolveJars(defaultJarCache(), nativeConnector, (line) => console.log(line));
+    // Any connector's jar folder holds the same Kafka jars.
+    const jars = await resolveJars(defaultJarCache(), 'mariadb', (line) => console.log(line));
     const started = await startKafka({
       folder,
       kafkaLibs: jars.kafkaLibs,

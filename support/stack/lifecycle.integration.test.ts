@@ -109,7 +109,12 @@ describe('a stack that fails to start', { timeout: 300_000 }, () => {
     const blocker = createServer().listen(ports.connect, '127.0.0.1');
     try {
       await assert.rejects(
-        startStack({ environment: new NativeEnvironment(), ports, mailSink: 'inbox', log: () => {} }),
+        startStack({
+          environment: new NativeEnvironment({ database: 'mariadb' }),
+          ports,
+          mailSink: 'inbox',
+          log: () => {},
+        }),
         /Kafka Connect/,
       );
       blocker.close();

@@ -10,6 +10,7 @@ import {
   waitForTaskRunning,
 } from '../components/debezium-connector';
 import type { ComponentTiming, Environment, RunningInfrastructure } from '../components/environment';
+import { debeziumConnectors } from '../components/versions';
 import { claimRunFolder, cleanAbandonedRuns, markKept } from '../lib/abandoned-runs';
 import type { ManagedProcess } from '../lib/processes';
 import { settleAll } from '../lib/settle-all';
@@ -178,7 +179,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       return started;
     });
     const [, userdataService, pushEmailService] = await settleAll([connector, userdata, pushEmail]);
-    log(readyLine(options.environment.name, Date.now() - started, timings.entries));
+    log(readyLine(stackDescription(options.environment, infrastructure), Date.now() - started, timings.entries));
     return {
       infrastructure,
       ports,
@@ -208,6 +209,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stop().catch((teardownError: unknown) => log(String(teardownError)));
     throw error;
   }
+}
+
+/** What runs, as the first line says it: `native · MySQL 9.7.4-2 · Debezium MySqlConnector 3.6.1.Final`. */
+export function stackDescription(environment: Environment, infrastructure: RunningInfrastructure): string {
+  const connector = debeziumConnectors[infrastructure.connect.connector];
+  const connectorClass = connector.connectorClass.split('.').pop();
+  return `${environment.name.replace(/ \(.*\)$/, '')} · ${infrastructure.server} · Debezium ${connectorClass} ${connector.version}`;
 }
 
 function readyLine(environment: string, totalMs: number, timings: readonly ComponentTiming[]): string {

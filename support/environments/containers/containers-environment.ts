@@ -4,13 +4,20 @@ import { getContainerRuntimeClient, Network, type StartedNetwork, Wait } from 't
 import { connectWorkerSettings } from '../../components/connect-worker';
 import type {
   DatabaseEndpoint,
+  DatabaseFlavour,
   Environment,
   InfrastructurePlan,
   RunningInfrastructure,
 } from '../../components/environment';
 import { jvmHeap, jvmPerformanceOptions } from '../../components/java';
 import { waitForKafka } from '../../components/kafka-node';
-import { applyMigrations, databaseEndpoint, newPasswords, provisionDatabase } from '../../components/provisioning';
+import {
+  applyMigrations,
+  databaseEndpoint,
+  newPasswords,
+  provisionDatabase,
+  serverName,
+} from '../../components/provisioning';
 import type { DebeziumConnectorKind } from '../../components/versions';
 import { eventually } from '../../lib/eventually';
 import { settleAll } from '../../lib/settle-all';
@@ -20,7 +27,7 @@ import { DebeziumConnectContainer } from './debezium-connect-container';
 import { imageFor } from './images';
 import { KafkaKraftContainer } from './kafka-kraft-container';
 
-export type DatabaseFlavour = 'mysql' | 'mariadb';
+export type { DatabaseFlavour };
 
 /** Which server, which Debezium connector, and what the server needs to write a binlog Debezium can read. */
 const flavours: Record<
@@ -131,7 +138,8 @@ export class ContainersEnvironment implements Environment {
     // When one side fails, the other has still finished starting (and registered its stop).
     const [db, rest] = await settleAll([database, kafkaAndConnect]);
     return {
-      database: db,
+      database: db.database,
+      server: db.server,
       databaseForConnect: { host: networkAliases.database, port: 3306 },
       kafka: { brokers: rest.kafka.getBrokers(), bootstrapForConnect: rest.kafka.getInternalBootstrap() },
       connect: { url: rest.connect.getUrl(), connector: this.flavour.connector },
@@ -143,7 +151,7 @@ export class ContainersEnvironment implements Environment {
     plan: InfrastructurePlan,
     network: StartedNetwork,
     labels: Record<string, string>,
-  ): Promise<DatabaseEndpoint> {
+  ): Promise<{ database: DatabaseEndpoint; server: string }> {
     const image = imageFor(this.options.database, this.options.env);
     const passwords = newPasswords();
     const rootPassword = newPasswords().migrator;
@@ -171,7 +179,9 @@ export class ContainersEnvironment implements Environment {
       () => mysql.createConnection({ host, port, user: 'root', password: rootPassword, multipleStatements: true }),
       { awaiting: `${this.flavour.label} at ${host}:${port} to accept root`, timeoutMs: 60_000, intervalMs: 200 },
     );
+    let server: string;
     try {
+      server = await serverName(admin);
       // Kafka Connect and the services reach the server from other addresses than 127.0.0.1.
       await provisionDatabase(admin, passwords, '%');
     } finally {
@@ -179,7 +189,7 @@ export class ContainersEnvironment implements Environment {
     }
     const database = databaseEndpoint(host, port, passwords);
     await applyMigrations(database);
-    return database;
+    return { database, server };
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type DatabasePasswords,
   databaseEndpoint,
   provisionDatabase,
+  serverName,
 } from '../../components/provisioning';
 import { eventually } from '../../lib/eventually';
 import { ManagedProcess } from '../../lib/processes';
@@ -47,7 +48,7 @@ export interface MariaDbOptions {
  */
 export async function startMariaDb(
   options: MariaDbOptions,
-): Promise<{ process: ManagedProcess; database: DatabaseEndpoint }> {
+): Promise<{ process: ManagedProcess; database: DatabaseEndpoint; server: string }> {
   const [server, installDb] = await Promise.all([findBinary('mariadbd'), findBinary('mariadb-install-db')]);
   const dataDir = join(options.folder, 'data');
   const socket = join(options.folder, 'mariadbd.sock');
@@ -97,12 +98,14 @@ export async function startMariaDb(
     },
     { awaiting: `MariaDB to accept connections on ${socket}`, timeoutMs: 30_000 },
   );
+  let serverIs: string;
   try {
+    serverIs = await serverName(admin);
     await provisionDatabase(admin, options.password, '127.0.0.1');
   } finally {
     await admin.end();
   }
   const database = databaseEndpoint('127.0.0.1', options.port, options.password);
   await applyMigrations(database);
-  return { process, database };
+  return { process, database, server: serverIs };
 }

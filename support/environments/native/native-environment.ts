@@ -1,43 +1,65 @@
 import { join } from 'node:path';
-import type { Environment, InfrastructurePlan, RunningInfrastructure } from '../../components/environment';
+import type {
+  DatabaseEndpoint,
+  DatabaseFlavour,
+  Environment,
+  InfrastructurePlan,
+  RunningInfrastructure,
+} from '../../components/environment';
 import { defaultJarCache, resolveJars } from '../../components/jars';
+import { findMySqlServer } from '../../components/mysql-server';
 import { newPasswords } from '../../components/provisioning';
 import type { DebeziumConnectorKind } from '../../components/versions';
+import type { ManagedProcess } from '../../lib/processes';
 import { settleAll } from '../../lib/settle-all';
 import { Timings } from '../../lib/timings';
 import { startConnect } from './connect';
 import { startKafka } from './kafka';
 import { startMariaDb } from './mariadb';
+import { startMySql } from './mysql';
 
-/** MariaDB's own Debezium connector: the 3.6 MySQL one fails on MariaDB's binlog status syntax. */
-export const nativeConnector: DebeziumConnectorKind = 'mariadb';
+/** Each server with its own Debezium connector: the 3.6 MySQL one fails on MariaDB's binlog status syntax. */
+const servers: Record<DatabaseFlavour, { label: string; connector: DebeziumConnectorKind }> = {
+  mysql: { label: 'MySQL', connector: 'mysql' },
+  mariadb: { label: 'MariaDB', connector: 'mariadb' },
+};
+
+export interface NativeEnvironmentOptions {
+  readonly database: DatabaseFlavour;
+  readonly jarCache?: string;
+  /** The process environment: CDC_MYSQLD. */
+  readonly env?: NodeJS.ProcessEnv;
+}
 
 /**
- * The embedded default: real MariaDB, Kafka and Kafka Connect (with the real Debezium connector) as local processes
- * from the machine's MariaDB binaries and jars that Maven resolves. Needs no Docker.
+ * The embedded default: a real database server (MySQL or MariaDB), Kafka and Kafka Connect (with the real Debezium
+ * connector for that server) as local processes, from the machine's server binaries (or MySQL fetched from Debian's
+ * packages into the cache) and jars that Maven resolves. Needs no Docker.
  */
 export class NativeEnvironment implements Environment {
-  readonly name = 'native';
-  private readonly connector = nativeConnector;
+  readonly name: string;
+  private readonly server: (typeof servers)[DatabaseFlavour];
+  private readonly jarCache: string;
 
-  constructor(private readonly jarCache: string = defaultJarCache()) {}
+  constructor(private readonly options: NativeEnvironmentOptions) {
+    this.server = servers[options.database];
+    this.name = `native (${this.server.label})`;
+    this.jarCache = options.jarCache ?? defaultJarCache();
+  }
 
   async start(plan: InfrastructurePlan): Promise<RunningInfrastructure> {
     const timings = new Timings();
     const timed = timings.time.bind(timings);
+    const { connector, label } = this.server;
 
     // The database needs no jars: it starts while Maven (or the cache) provides them and Kafka boots.
-    const database = timed('MariaDB', async () => {
-      const started = await startMariaDb({
-        folder: join(plan.runFolder, 'mariadb'),
-        port: plan.ports.database,
-        password: newPasswords(),
-      });
-      plan.onStarted('MariaDB', () => started.process.stop());
-      return started.database;
+    const database = timed(label, async () => {
+      const started = await this.startDatabase(plan);
+      plan.onStarted(label, () => started.process.stop());
+      return started;
     });
     const kafkaAndConnect = (async () => {
-      const jars = await timed('jars', () => resolveJars(this.jarCache, this.connector, plan.log));
+      const jars = await timed('jars', () => resolveJars(this.jarCache, connector, plan.log));
       const kafka = await timed('Kafka', async () => {
         const started = await startKafka({
           folder: join(plan.runFolder, 'kafka'),
@@ -53,7 +75,7 @@ export class NativeEnvironment implements Environment {
           folder: join(plan.runFolder, 'connect'),
           kafkaLibs: jars.kafkaLibs,
           pluginPath: jars.pluginPath,
-          connector: this.connector,
+          connector,
           bootstrapServers: kafka.brokers.join(','),
           port: plan.ports.connect,
         });
@@ -66,11 +88,35 @@ export class NativeEnvironment implements Environment {
     // When one side fails, the other has still finished starting (and registered its stop).
     const [db, rest] = await settleAll([database, kafkaAndConnect]);
     return {
-      database: db,
-      databaseForConnect: { host: db.host, port: db.port },
+      database: db.database,
+      server: db.server,
+      databaseForConnect: { host: db.database.host, port: db.database.port },
       kafka: { brokers: rest.kafka.brokers, bootstrapForConnect: rest.kafka.brokers.join(',') },
-      connect: { url: rest.connect.url, connector: this.connector },
+      connect: { url: rest.connect.url, connector },
       timings: timings.entries,
     };
+  }
+
+  private async startDatabase(
+    plan: InfrastructurePlan,
+  ): Promise<{ process: ManagedProcess; database: DatabaseEndpoint; server: string }> {
+    const password = newPasswords();
+    if (this.options.database === 'mariadb') {
+      const started = await startMariaDb({
+        folder: join(plan.runFolder, 'mariadb'),
+        port: plan.ports.database,
+        password,
+      });
+      return started;
+    }
+    const server = await findMySqlServer(this.jarCache, this.options.env ?? process.env, plan.log);
+    const started = await startMySql({
+      server,
+      folder: join(plan.runFolder, 'mysql'),
+      port: plan.ports.database,
+      password,
+      cacheRoot: this.jarCache,
+    });
+    return { process: started.process, database: started.database, server: `MySQL ${started.version}` };
   }
 }
