@@ -7,7 +7,7 @@ import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import type { DatabaseEndpoint } from '../../support/components/environment';
 import { eventually, GiveUp } from '../../support/lib/eventually';
 import { freePort } from '../../support/lib/free-ports';
-import { startTestMariaDb } from '../../support/service-tests/test-mariadb';
+import { startTestMariaDb } from '../../support/service-tests/test-database';
 
 const repoRoot = join(__dirname, '..', '..');
 

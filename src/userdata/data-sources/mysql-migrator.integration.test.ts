@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import type { DatabaseEndpoint } from '../../../support/components/environment';
-import { startTestMariaDb } from '../../../support/service-tests/test-mariadb';
+import { startTestMariaDb } from '../../../support/service-tests/test-database';
 import { loadMigrations as loadMigrationsFrom, migrate as migrateWith } from '../../shared/mysql-migrator';
 import { userdataMigrations as migrationsFolder } from './schema';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
-import { startTestMariaDb } from '../../../support/service-tests/test-mariadb';
+import { startTestMariaDb } from '../../../support/service-tests/test-database';
 import { userRepositoryContract } from '../../../support/service-tests/userdata/user-repository.contract';
 import { StaleVersion } from '../entities/errors';
 import type { NewUser, User } from '../entities/user';

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatabaseEndpoint, DatabaseFlavour } from '../components/environment';
+import { defaultJarCache } from '../components/jars';
+import { findMySqlServer } from '../components/mysql-server';
+import type { DatabasePasswords } from '../components/provisioning';
+import { startMariaDb } from '../environments/native/mariadb';
+import { startMySql } from '../environments/native/mysql';
+import { freePort } from '../lib/free-ports';
+import type { ManagedProcess } from '../lib/processes';
+
+export interface TestDatabase {
+  readonly database: DatabaseEndpoint;
+  /** `MySQL 9.7.4-2`, `MariaDB 10.11.…`. */
+  readonly server: string;
+  readonly process: ManagedProcess;
+  /** Stops the server and starts it again on the same data and port, as a real restart does. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const passwords: DatabasePasswords = {
+  migrator: 'm-pass',
+  userdata: 'u-pass',
+  debezium: 'd-pass',
+  pushEmailMigrator: 'pm-pass',
+  pushEmail: 'p-pass',
+};
+
+/**
+ * A private database server of the harness for one integration test file, provisioned and migrated as the stack's
+ * is: MariaDB or MySQL (found or fetched as the native environment does). Started in `before`, stopped (and its
+ * folder removed) in `after`.
+ */
+export async function startTestDatabase(flavour: DatabaseFlavour): Promise<TestDatabase> {
+  const folder = mkdtempSync(join(tmpdir(), `cdc-${flavour}-test-`));
+  const port = await freePort();
+  const start = async () => {
+    if (flavour === 'mariadb') return startMariaDb({ folder, port, password: passwords });
+    const server = await findMySqlServer(defaultJarCache(), process.env, (line) => console.log(line));
+    const started = await startMySql({ server, folder, port, password: passwords, cacheRoot: defaultJarCache() });
+    return { ...started, server: `MySQL ${started.version}` };
+  };
+  try {
+    let current = await start();
+    return {
+      database: current.database,
+      server: current.server,
+      get process() {
+        return current.process;
+      },
+      restart: async () => {
+        await current.process.stop();
+        current = await start();
+      },
+      stop: async () => {
+        await current.process.stop();
+        rmSync(folder, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The MariaDB flavour, for the tests that run on MariaDB only. */
+export function startTestMariaDb(): Promise<TestDatabase> {
+  return startTestDatabase('mariadb');
+}
