@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { MalformedRequest } from './malformed-requests';
 
 /** A user as the userdata API returns it. */
@@ -104,25 +105,43 @@ export class UserdataClient {
     return this.send(method, path, { ...json, ...headers }, body === undefined ? undefined : JSON.stringify(body));
   }
 
-  private async send(
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    body?: string,
-  ): Promise<ApiResponse> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body }),
+  /**
+   * One HTTP request with node:http rather than fetch: a server may answer (413) before it has read an oversized
+   * body, and then close the connection; a client is to read that answer while it still sends (RFC 9112, 9.6),
+   * which fetch does not do (it reports the EPIPE of the unsent rest instead of the answer).
+   */
+  private send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<ApiResponse> {
+    const url = new URL(path, this.baseUrl);
+    return new Promise<ApiResponse>((resolve, reject) => {
+      let answered = false;
+      const request = httpRequest(url, { method, headers, agent: false }, (response) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            for (const one of Array.isArray(value) ? value : [value])
+              if (one !== undefined) responseHeaders.append(name, one);
+          }
+          const contentType = responseHeaders.get('content-type') ?? '';
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType,
+            headers: responseHeaders,
+            body: text && contentType.includes('json') ? JSON.parse(text) : text,
+          });
+        });
+      });
+      // Once the answer is in, a failure to send the rest of the body is the server's closing, not an error.
+      request.on('error', (error) => {
+        if (!answered) reject(error);
+      });
+      request.setTimeout(30_000, () => request.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
+      request.end(body);
     });
-    const text = await response.text();
-    const contentType = response.headers.get('content-type') ?? '';
-    return {
-      status: response.status,
-      contentType,
-      headers: response.headers,
-      body: text && contentType.includes('json') ? JSON.parse(text) : text,
-    };
   }
 
   private expectOk(response: ApiResponse, what: string): UserResource {
