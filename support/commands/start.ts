@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       `  emails (MailDev) ${stack.mailUiUrl}`,
       `  Kafka            ${stack.infrastructure.kafka.brokers.join(',')}   topic ${stack.changeTopic}`,
       `  Kafka Connect    ${stack.infrastructure.connect.url}   status: ${stack.connectorStatusUrl}`,
-      `  database         ${database.host}:${database.port}   database ${database.name}, user ${database.userdata.user} / ${database.userdata.password}`,
+      `  database         ${database.host}:${database.port}   ${stack.infrastructure.server}, database ${database.name}, user ${database.userdata.user} / ${database.userdata.password}`,
       `  SMTP             127.0.0.1:${ports.smtp}`,
       `  push-email       http://127.0.0.1:${ports.pushEmail}/ready`,
       `  data and logs    ${stack.runFolder}`,
