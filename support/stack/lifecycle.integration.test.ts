@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,26 @@ function processesUsing(folder: string): string[] {
     .filter((line) => line.includes(folder) && !line.includes('ps -eo'));
 }
 
+/**
+ * After a failed assertion the stack is still up: stop it as a user would (Ctrl-C), and kill whatever still names
+ * the run's folder, so that a failing test leaves no orphan behind.
+ */
+async function stopLeavingNothing(child: ChildProcess, exited: Promise<unknown>, scratch: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGINT');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
+    child.kill('SIGKILL');
+  }
+  for (const line of processesUsing(scratch)) {
+    try {
+      process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  rmSync(scratch, { recursive: true, force: true });
+}
+
 async function assertNothingLeft(ports: StackPorts, folder: string): Promise<void> {
   const busy: string[] = [];
   for (const [key, port] of Object.entries(ports)) if (!(await isPortFree(port))) busy.push(`${key}:${port}`);
@@ -34,7 +54,7 @@ describe('npm start', { timeout: 300_000 }, () => {
   it('serves the stack with MailDev, then stops everything on Ctrl-C (SIGINT)', async () => {
     const scratch = mkdtempSync(join(tmpdir(), 'cdc-start-test-'));
     const ports = await freePorts();
-    const env = { ...process.env, TMPDIR: scratch, TS_NODE_TRANSPILE_ONLY: 'true' } as NodeJS.ProcessEnv;
+    const env = { ...process.env, TMPDIR: scratch } as NodeJS.ProcessEnv;
     for (const [key, variable] of Object.entries(portVariables)) env[variable] = String(ports[key as keyof StackPorts]);
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'support', 'commands', 'start.ts')], {
       cwd: root,
@@ -86,15 +106,14 @@ describe('npm start', { timeout: 300_000 }, () => {
       // Every process of the stack names its run folder (the services in their title): what lets a later run clean
       // up after a harness killed with SIGKILL.
       const named = processesUsing(scratch).join('\n');
-      for (const part of ['mariadbd', 'kafka.Kafka', 'ConnectDistributed', 'userdata', 'push-email'])
+      for (const part of ['(mariadbd|mysqld)', 'kafka.Kafka', 'ConnectDistributed', 'userdata', 'push-email'])
         assert.match(named, new RegExp(part));
 
       child.kill('SIGINT');
       assert.equal(await exited, 130, 'exits with the conventional code for SIGINT');
       await assertNothingLeft(ports, scratch);
     } finally {
-      child.kill('SIGKILL');
-      rmSync(scratch, { recursive: true, force: true });
+      await stopLeavingNothing(child, exited, scratch);
     }
   });
 });
