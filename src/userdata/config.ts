@@ -9,6 +9,7 @@ const schema = z
     DATABASE_USER: z.string().min(1),
     DATABASE_PASSWORD: z.string().min(1),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
     LOG_LEVEL: logLevel,
   })
   .transform((env) => ({
@@ -20,7 +21,10 @@ const schema = z
       user: env.DATABASE_USER,
       password: env.DATABASE_PASSWORD,
       connectionLimit: env.DATABASE_POOL_SIZE,
+      // A server that does not answer a new connection is unavailable as soon as a statement would be.
+      connectTimeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
     },
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
   }));
 

@@ -15,9 +15,10 @@ pool.on('connection', (connection) => {
   connection.query("SET time_zone = '+00:00'");
 });
 const app = createUserdataApp({
-  users: new MySqlUserRepository(pool),
+  users: new MySqlUserRepository(pool, config.statementTimeoutMs),
   checkDatabase: async () => {
-    await pool.query('SELECT 1');
+    // Bounded like every statement: a frozen server makes /ready answer 503, not hang.
+    await pool.query({ sql: 'SELECT 1', timeout: Math.min(config.statementTimeoutMs, 2_000) });
   },
   logger,
 });

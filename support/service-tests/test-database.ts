@@ -17,6 +17,12 @@ export interface TestDatabase {
   readonly process: ManagedProcess;
   /** Stops the server and starts it again on the same data and port, as a real restart does. */
   restart(): Promise<void>;
+  /** Stops the server, keeping its data and port for startAgain(). */
+  stopServer(): Promise<void>;
+  startAgain(): Promise<void>;
+  /** SIGSTOP, SIGCONT: a server that holds its connections and answers nothing, then carries on. */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -54,7 +60,18 @@ export async function startTestDatabase(flavour: DatabaseFlavour): Promise<TestD
         await current.process.stop();
         current = await start();
       },
+      stopServer: () => current.process.stop(),
+      startAgain: async () => {
+        current = await start();
+      },
+      freeze: () => {
+        if (current.process.pid) process.kill(current.process.pid, 'SIGSTOP');
+      },
+      thaw: () => {
+        if (current.process.pid) process.kill(current.process.pid, 'SIGCONT');
+      },
       stop: async () => {
+        if (current.process.pid) process.kill(current.process.pid, 'SIGCONT');
         await current.process.stop();
         rmSync(folder, { recursive: true, force: true });
       },

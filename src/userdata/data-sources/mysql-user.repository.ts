@@ -1,5 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { EmailAlreadyInUse } from '../entities/errors';
+import { DatabaseUnavailable, EmailAlreadyInUse } from '../entities/errors';
 import {
   assertExpectedVersion,
   changeableFields,
@@ -30,29 +30,52 @@ const columns = 'id, name, email, address, version, created_at, updated_at';
  * the write are one atomic step.
  */
 export class MySqlUserRepository implements UserRepository {
-  constructor(private readonly pool: Pool) {}
+  /**
+   * @param statementTimeoutMs how long one statement may take before it is abandoned (and its connection dropped)
+   *   and the caller told the database is unavailable: a frozen or unreachable server answers no request forever.
+   */
+  constructor(
+    private readonly pool: Pool,
+    private readonly statementTimeoutMs = 5_000,
+  ) {}
+
+  /** Runs one statement; a failure to reach the server, or to hear from it in time, is DatabaseUnavailable. */
+  private async run<T extends ResultSetHeader | RowDataPacket[]>(
+    how: 'execute' | 'query',
+    sql: string,
+    values: readonly unknown[],
+  ): Promise<T> {
+    try {
+      const options = { sql, timeout: this.statementTimeoutMs };
+      const params = [...values] as (string | number)[];
+      const [result] =
+        how === 'execute' ? await this.pool.execute<T>(options, params) : await this.pool.query<T>(options, params);
+      return result;
+    } catch (error) {
+      if (isUnreachable(error)) throw new DatabaseUnavailable({ cause: error });
+      throw error;
+    }
+  }
 
   async create(user: NewUser): Promise<User> {
-    const [result] = await this.pool
-      .execute<ResultSetHeader>('INSERT INTO users (name, email, address) VALUES (?, ?, ?)', [
-        user.name,
-        user.email,
-        user.address,
-      ])
-      .catch(duplicateEmail(user.email));
+    const result = await this.run<ResultSetHeader>(
+      'execute',
+      'INSERT INTO users (name, email, address) VALUES (?, ?, ?)',
+      [user.name, user.email, user.address],
+    ).catch(duplicateEmail(user.email));
     const created = await this.findById(result.insertId);
     if (!created) throw new Error(`user ${result.insertId} vanished right after its insert`);
     return created;
   }
 
   async findById(id: number): Promise<User | undefined> {
-    const [rows] = await this.pool.execute<UserRow[]>(`SELECT ${columns} FROM users WHERE id = ?`, [id]);
+    const rows = await this.run<UserRow[]>('execute', `SELECT ${columns} FROM users WHERE id = ?`, [id]);
     return rows[0] && toUser(rows[0]);
   }
 
   async list({ afterId = 0, limit }: PageRequest): Promise<UserPage> {
     // One row more than asked tells whether a next page exists without a COUNT.
-    const [rows] = await this.pool.query<UserRow[]>(`SELECT ${columns} FROM users WHERE id > ? ORDER BY id LIMIT ?`, [
+    const rows = await this.run<UserRow[]>('query', `SELECT ${columns} FROM users WHERE id > ? ORDER BY id LIMIT ?`, [
       afterId,
       limit + 1,
     ]);
@@ -73,14 +96,13 @@ export class MySqlUserRepository implements UserRepository {
     // across round trips. MySQL evaluates a single-table UPDATE's assignments left to right, so the IF sees the old
     // values.
     const unchanged = given.map((field) => `BINARY ${field} <=> BINARY ?`).join(' AND ');
-    const [result] = await this.pool
-      .execute<ResultSetHeader>(
-        `UPDATE users SET version = IF(${unchanged}, version, version + 1), ${given
-          .map((field) => `${field} = ?`)
-          .join(', ')} WHERE id = ?${versionCondition(expected)}`,
-        [...values, ...values, id, ...(expected ?? [])],
-      )
-      .catch(duplicateEmail(changes.email ?? ''));
+    const result = await this.run<ResultSetHeader>(
+      'execute',
+      `UPDATE users SET version = IF(${unchanged}, version, version + 1), ${given
+        .map((field) => `${field} = ?`)
+        .join(', ')} WHERE id = ?${versionCondition(expected)}`,
+      [...values, ...values, id, ...(expected ?? [])],
+    ).catch(duplicateEmail(changes.email ?? ''));
     const user = await this.findById(id);
     // Nothing matched: no such user, or one at another version than expected.
     if (result.affectedRows === 0 && user) assertExpectedVersion(user, expected);
@@ -88,7 +110,8 @@ export class MySqlUserRepository implements UserRepository {
   }
 
   async delete(id: number, expected: ExpectedVersions): Promise<boolean> {
-    const [result] = await this.pool.execute<ResultSetHeader>(
+    const result = await this.run<ResultSetHeader>(
+      'execute',
       `DELETE FROM users WHERE id = ?${versionCondition(expected)}`,
       [id, ...(expected ?? [])],
     );
@@ -122,4 +145,23 @@ function duplicateEmail(email: string): (error: unknown) => never {
     if ((error as { code?: string }).code === 'ER_DUP_ENTRY') throw new EmailAlreadyInUse(email);
     throw error;
   };
+}
+
+// mysql2's codes for a server that cannot be reached or stopped answering: refused, reset, dropped, timed out, full.
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+]);
+
+function isUnreachable(error: unknown): boolean {
+  const { code, fatal } = (error ?? {}) as { code?: string; fatal?: boolean };
+  return (code !== undefined && unreachableCodes.has(code)) || (fatal === true && !code?.startsWith('ER_ACCESS'));
 }

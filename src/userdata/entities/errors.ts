@@ -17,6 +17,17 @@ export class EmailAlreadyInUse extends DomainError {
   }
 }
 
+/**
+ * The database cannot be reached for now (refused, dropped or timed out): nothing is known to be written, and the
+ * same request may succeed in a moment.
+ */
+export class DatabaseUnavailable extends DomainError {
+  readonly code = 'DATABASE_UNAVAILABLE';
+  constructor(options?: { cause?: unknown }) {
+    super('The database cannot be reached for now: try again shortly', options);
+  }
+}
+
 /** The change was based on a version of the user that is no longer the current one: nothing was changed. */
 export class StaleVersion extends DomainError {
   readonly code = 'STALE_VERSION';

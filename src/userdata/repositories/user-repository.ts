@@ -2,7 +2,8 @@ import type { ExpectedVersions, NewUser, PageRequest, User, UserChanges, UserPag
 
 /**
  * Where users are kept. Implementations throw EmailAlreadyInUse when an email is taken (whatever its letter case)
- * and StaleVersion when a condition on the version does not hold; either way nothing is written.
+ * and StaleVersion when a condition on the version does not hold; either way nothing is written. DatabaseUnavailable
+ * says the store could not be reached (or did not answer in time): the caller may try again.
  */
 export interface UserRepository {
   create(user: NewUser): Promise<User>;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ana, apiUnderTest } from '../../../../support/service-tests/userdata/api-under-test';
 import { OpenApiConformance } from '../../../../support/service-tests/userdata/openapi-conformance';
+import { DatabaseUnavailable } from '../../entities/errors';
 import { openApiInfo } from './app';
 
 /** The fields these tests read from user, page and problem documents. */
@@ -306,6 +307,39 @@ describe('userdata HTTP API: operations', () => {
     const ui = await app.request('/docs');
     assert.match(await ui.text(), /swagger-ui-bundle\.js/);
     assert.equal((await app.request('/docs/swagger-ui-bundle.js')).status, 200);
+  });
+});
+
+describe('userdata HTTP API while the database cannot be reached', () => {
+  it('answers every request with 503 and Retry-After, never 500, and is not ready', async () => {
+    const { call, users } = await apiUnderTest({
+      checkDatabase: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
+      },
+    });
+    const created = (await (await call('POST', '/users', { json: ana })).json()) as { id: number };
+    const down = async (): Promise<never> => {
+      throw new DatabaseUnavailable({ cause: Object.assign(new Error('read ETIMEDOUT'), { code: 'ETIMEDOUT' }) });
+    };
+    Object.assign(users, { create: down, findById: down, list: down, update: down, delete: down });
+    const requests: [string, string, unknown?][] = [
+      ['POST', '/users', { ...ana, email: 'other@example.test' }],
+      ['GET', '/users'],
+      ['GET', `/users/${created.id}`],
+      ['PATCH', `/users/${created.id}`, { address: 'Rua B, 2' }],
+      ['PUT', `/users/${created.id}`, { ...ana, address: 'Rua B, 2' }],
+      ['DELETE', `/users/${created.id}`],
+    ];
+    for (const [method, path, json] of requests) {
+      const response = await call(method, path, json === undefined ? {} : { json });
+      assert.equal(response.status, 503, `${method} ${path}`);
+      assert.equal(response.headers.get('retry-after'), '5', `${method} ${path}`);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      assert.equal(((await response.json()) as { code?: string }).code, 'DATABASE_UNAVAILABLE');
+    }
+    const ready = await call('GET', '/ready');
+    assert.equal(ready.status, 503);
+    assert.equal(ready.headers.get('retry-after'), '5');
   });
 });
 

@@ -8,7 +8,7 @@ import type { Logger } from '../../../shared/logger';
 import { DomainError } from '../../entities/errors';
 import { docsRoutes } from './docs';
 import { InvalidRequest, invalidRequest, problem } from './problem';
-import { problemResponses } from './problem-responses';
+import { problemResponses, retryAfterSeconds } from './problem-responses';
 import { HealthSchema } from './schemas';
 import { type UserUseCases, usersRoutes } from './users.routes';
 import { validationHook } from './validation';
@@ -37,6 +37,7 @@ const statusOfCode: Record<string, ContentfulStatusCode> = {
   USER_NOT_FOUND: 404,
   EMAIL_ALREADY_IN_USE: 409,
   STALE_VERSION: 412,
+  DATABASE_UNAVAILABLE: 503,
 };
 
 const healthRoute = createRoute({
@@ -75,6 +76,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
       return c.json({ status: 'ok' }, 200);
     } catch (error) {
       deps.logger.warn({ err: error, requestId: c.get('requestId') }, 'not ready: the database does not answer');
+      c.header('Retry-After', String(retryAfterSeconds));
       return problem(c, { type: '/problems/not-ready', title: 'The database is unreachable', status: 503 });
     }
   });
@@ -92,6 +94,10 @@ export function createApp(deps: AppDependencies): OpenAPIHono {
   );
   app.onError((error, c) => {
     if (error instanceof DomainError) {
+      if (error.code === 'DATABASE_UNAVAILABLE') {
+        deps.logger.warn({ err: error.cause ?? error, requestId: c.get('requestId') }, 'the database is unreachable');
+        c.header('Retry-After', String(retryAfterSeconds));
+      }
       return problem(c, {
         type: `/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
         title: error.message,
