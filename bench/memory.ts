@@ -60,6 +60,8 @@ function componentOf(pid: number): string | undefined {
     return undefined;
   }
   if (cmdline.includes('mariadbd')) return 'MariaDB';
+  // MySQL fetched from Debian runs through its own loader: its command line names mysqld after the loader's.
+  if (/\/mysqld( |$)/.test(cmdline) || cmdline.startsWith('mysqld ')) return 'MySQL';
   if (cmdline.includes('ConnectDistributed')) return 'Kafka Connect';
   if (cmdline.includes('kafka.Kafka')) return 'Kafka';
   // The services' process title (--title) replaces their command line: "userdata <run folder>".
