@@ -34,8 +34,8 @@ const flavours: Record<
   DatabaseFlavour,
   { label: string; connector: DebeziumConnectorKind; args: string[]; otherPorts: number[] }
 > = {
-  // MySQL 8.4 writes a ROW binlog with full images by default; MariaDB needs it switched on. The official mysql image
-  // also EXPOSEs the X protocol's 33060, which podman counts among the bindings to wait for.
+  // MySQL 9.7 writes a ROW binlog with full images by default; MariaDB needs it switched on. The official mysql image
+  // (and its podman look-alike) also EXPOSEs the X Protocol's 33060, which podman counts among the bindings to wait for.
   mysql: { label: 'MySQL', connector: 'mysql', args: [], otherPorts: [33060] },
   mariadb: {
     label: 'MariaDB',
