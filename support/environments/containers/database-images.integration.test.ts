@@ -116,6 +116,13 @@ for (const flavour of ['mysql', 'mariadb'] as const) {
         assert.equal(await value(root, 'SELECT @@binlog_format'), 'ROW');
         assert.equal(await value(root, 'SELECT @@binlog_row_image'), 'FULL');
       });
+
+      it('loads the time zone tables, MYSQL_INITDB_SKIP_TZINFO being unset', async () => {
+        assert.equal(
+          await value(root, "SELECT COUNT(*) > 0 FROM mysql.time_zone_name WHERE name = 'Europe/Lisbon'"),
+          1,
+        );
+      });
     }
   });
 }
