@@ -10,7 +10,7 @@
 #     (this script's child, where the official image uses --daemonize); time zone tables (unless
 #     MYSQL_INITDB_SKIP_TZINFO); the root password for root@localhost and root@MYSQL_ROOT_HOST (default '%');
 #     MYSQL_DATABASE; MYSQL_USER with ALL on it; /docker-entrypoint-initdb.d/*.{sh,sql,sql.gz,sql.bz2,sql.xz,sql.zst}
-#     in name order; MYSQL_ONETIME_PASSWORD; then mysqladmin shutdown, and the temporary server is waited for.
+#     in name order; MYSQL_ONETIME_PASSWORD; then SHUTDOWN, and the temporary server is waited for.
 #   - Then exec mysqld with the container's arguments: it listens on every address, 3306 and the X Protocol's 33060,
 #     and logs "ready for connections" (the temporary server logs it too, with port 0, as in the official image).
 # Variables: MYSQL_ROOT_PASSWORD, MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD, MYSQL_ONETIME_PASSWORD,
@@ -152,10 +152,10 @@ docker_temp_server_start() {
   done
 }
 
-# mysqladmin shutdown waits until the server has removed its pid file; wait reaps it.
+# SHUTDOWN, then wait for the child to exit (the official image's mysqladmin shutdown polls for the pid file to go,
+# once a second).
 docker_temp_server_stop() {
-  mysqladmin --defaults-extra-file=<(_mysql_passfile) shutdown -uroot --socket="$SOCKET" ||
-    mysql_error "Unable to shut down server."
+  docker_process_sql --database=mysql <<<'SHUTDOWN' || mysql_error "Unable to shut down server."
   wait "$TEMP_SERVER_PID" || mysql_error "The temporary server did not shut down cleanly."
 }
 
