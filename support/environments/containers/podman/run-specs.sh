@@ -57,7 +57,8 @@ done
 source "$CDC_STATE/env.sh"
 cd "$CDC_REPO_DIR"
 
-# First the containers' own integration tests (the Connect image's plugins, DebeziumConnectContainer).
+# First the containers' own integration tests (the database images' contract, the Connect image's plugins,
+# DebeziumConnectContainer).
 step "Integration tests of the containers environment: support/environments/containers/*.integration.test.ts"
 status=0
 run_group node --import tsx --test support/environments/containers/*.integration.test.ts || status=$?
