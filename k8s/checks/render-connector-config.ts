@@ -23,7 +23,7 @@ export const debeziumPasswordKey = 'DEBEZIUM_PASSWORD';
  */
 export const debeziumPasswordReference = `\${directory:${connectSecretsFolder}:${debeziumPasswordKey}}`;
 
-/** The connector in k8s: MySQL 8.4 behind the `mysql` Service, Kafka behind `kafka`. */
+/** The connector in k8s: MySQL 9.7 behind the `mysql` Service, Kafka behind `kafka`. */
 export const k8sConnectorSettings: ConnectorSettings = {
   connector: 'mysql',
   databaseHost: 'mysql',

@@ -34,7 +34,7 @@ export function newPasswords(): DatabasePasswords {
 
 /**
  * Creates the two databases and one least-privilege user per client, the same on every server the harness runs
- * (MariaDB natively, MySQL 8.4 or MariaDB in containers): the migrators change the schema of their service's
+ * (MySQL 9.7 or MariaDB 10.11, natively and in containers): the migrators change the schema of their service's
  * database; the services read and write rows; Debezium reads the binlog and snapshots (RELOAD for the snapshot's
  * flush, SHOW DATABASES to find the captured one). `userHost` is where the clients connect from: 127.0.0.1 for local
  * processes, '%' when Kafka Connect runs in a container on its own network address.

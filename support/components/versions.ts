@@ -21,7 +21,7 @@ export interface DebeziumConnector {
 }
 
 /**
- * The Debezium binlog connectors: MariaDB's for MariaDB (the native environment), MySQL's for MySQL 8.4 (containers,
+ * The Debezium binlog connectors: MariaDB's for MariaDB, MySQL's for MySQL 9.7 (in every environment, and in
  * k8s). The MariaDB connector's newest release that the Maven repository reachable here serves with all its
  * dependencies is 3.5.0.Final (3.6.x is not served); the MySQL connector is at 3.6.1.Final. Each connector's plugin
  * folder holds its own Debezium jars, so the two versions never meet on one classpath.
@@ -39,7 +39,7 @@ export const debeziumConnectors: Record<DebeziumConnectorKind, DebeziumConnector
     version: '3.6.1.Final',
     connectorClass: 'io.debezium.connector.mysql.MySqlConnector',
     sslModeDisabled: 'disabled',
-    // MySQL 8.4 authenticates with caching_sha2_password: without TLS, a login that misses the server's cache needs
+    // MySQL 9.7 authenticates with caching_sha2_password: without TLS, a login that misses the server's cache needs
     // the server's RSA key (Connector/J property, passed through with the `driver.` prefix).
     extraProperties: { 'driver.allowPublicKeyRetrieval': 'true' },
   },

@@ -24,6 +24,8 @@
 # Environment knobs:
 #   MYSQL_SOURCE_RE   ERE the package's Source must match (default ^mysql-9\.7$)
 #   KEEP_BINS         tools of /usr/bin to keep (default "mysqlbinlog mysql_tzinfo_to_sql")
+#   EXTRA_PACKAGES    more packages of the same source and version, unpacked into the same tree with their closure
+#                     (default none; the podman MySQL image adds "mysql-client-core" for mysql, mysqladmin, ...)
 #   KEEP_WORK=1       keep TARGET.work (apt lists + .debs) for inspection / reuse
 #   DEBIAN_MIRROR     default http://deb.debian.org/debian
 set -euo pipefail
@@ -39,6 +41,7 @@ TARGET=${TARGET%/}
 PKG=mysql-server-core
 MYSQL_SOURCE_RE=${MYSQL_SOURCE_RE:-'^mysql-9\.7$'}
 KEEP_BINS=${KEEP_BINS:-"mysqlbinlog mysql_tzinfo_to_sql"}
+read -r -a EXTRA <<<"${EXTRA_PACKAGES:-}"
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 MARKER=.fetch-mysql-complete
@@ -121,13 +124,21 @@ src=$(sed -n 's/^Source: //p' <<<"$info" | head -1 | cut -d' ' -f1)
 grep -Eq "$MYSQL_SOURCE_RE" <<<"${src:-$PKG}" ||
     die "sid's $PKG $ver is built from '$src', not matching $MYSQL_SOURCE_RE (set MYSQL_SOURCE_RE to accept it)"
 say "sid has $PKG $ver (source $src)"
+for extra in "${EXTRA[@]}"; do
+    extra_info=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$extra" 2>/dev/null) ||
+        die "package $extra not found in sid"
+    extra_ver=$(sed -n 's/^Version: //p' <<<"$extra_info" | head -1)
+    extra_src=$(sed -n 's/^Source: //p' <<<"$extra_info" | head -1 | cut -d' ' -f1)
+    [ "$extra_ver" = "$ver" ] && [ "${extra_src:-$extra}" = "${src:-$PKG}" ] ||
+        die "sid's $extra is $extra_ver from '$extra_src', not $ver from '$src' like $PKG"
+done
 
 # ---------------------------------------------------------------- download
 download() {
     rm -f "$WORK"/cache/archives/*.deb
-    apt-get "${APT_OPTS[@]}" -q -y --download-only install "$PKG" > "$WORK/download.log" 2>&1
+    apt-get "${APT_OPTS[@]}" -q -y --download-only install "$PKG" "${EXTRA[@]}" > "$WORK/download.log" 2>&1
 }
-say "downloading the dependency closure of $PKG"
+say "downloading the dependency closure of $PKG${EXTRA_PACKAGES:+ $EXTRA_PACKAGES}"
 if ! download; then
     # sid moves fast: an old index can name .debs already gone from the pool
     say "download failed, refreshing the index once and retrying"

@@ -11,8 +11,7 @@ import { KafkaKraftContainer, type StartedKafkaKraftContainer } from './kafka-kr
 /**
  * The Connect image and DebeziumConnectContainer on their own, in the containers environment only (the podman stage
  * of .ci/run, or CDC_ENVIRONMENT=containers with Docker): both Debezium plugins load, whatever database the specs
- * run on (MySQL's cannot run on this project's machines, its plugin can), and a refused configuration is reported
- * with the fields Connect finds wrong.
+ * run on, and a refused configuration is reported with the fields Connect finds wrong.
  */
 const skip = process.env.CDC_ENVIRONMENT === 'containers' ? false : 'runs with CDC_ENVIRONMENT=containers';
 

@@ -11,7 +11,7 @@ export interface PinnedImage {
  * without one (this project's CI, through podman) builds local look-alikes and names them through the variables.
  */
 export const images = {
-  mysql: { pinned: 'mysql:8.4', variable: 'CDC_MYSQL_IMAGE' },
+  mysql: { pinned: 'mysql:9.7', variable: 'CDC_MYSQL_IMAGE' },
   mariadb: { pinned: 'mariadb:10.11', variable: 'CDC_MARIADB_IMAGE' },
   kafka: { pinned: `apache/kafka:${versions.kafka}`, variable: 'CDC_KAFKA_IMAGE' },
   /** The base of connect-image/: any image with a JRE on the PATH and Kafka's jars in /opt/kafka/libs. */

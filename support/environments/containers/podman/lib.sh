@@ -13,6 +13,8 @@ CDC_IMAGE_PREFIX=localhost/cdc-harness
 # cdc-harness.image=<name> (containers inherit it, so it also marks containers run from these images).
 CDC_LABEL=cdc-harness=true
 CDC_IMAGE_LABEL=cdc-harness.image
+# The project's Node (node_modules/.bin, as npm scripts have it) before the machine's, which may be too old.
+PATH=$CDC_REPO_DIR/node_modules/.bin:$PATH
 
 # Nanosecond clock for timings.
 now_ns() { date +%s%N; }

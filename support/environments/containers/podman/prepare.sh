@@ -4,7 +4,9 @@
 #   2. writes a project-local containers.conf (runc; ulimits the sandbox accepts) - /etc stays untouched,
 #   3. starts podman's Docker-compatible API on unix:///run/podman/podman.sock (or reuses the running one),
 #   4. builds, when missing or changed, local look-alikes of the official images from a debootstrapped Debian:
-#      localhost/cdc-harness/debian-base:bookworm, .../mariadb:10.11 and .../kafka:<kafka version>,
+#      localhost/cdc-harness/debian-base:bookworm, .../mysql:9.7 (Debian sid's MySQL packages, fetched once into the
+#      harness's cache by support/components/mysql-server/fetch-mysql.sh), .../mariadb:10.11 and
+#      .../kafka:<kafka version>,
 #   5. writes $CDC_PODMAN_STATE/env.sh (default /tmp/cdc-harness-podman/env.sh) for `source`.
 # Idempotent: a second run reuses everything and takes seconds. teardown.sh undoes step 3 and the containers.
 #
@@ -17,7 +19,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 readonly SUITE=bookworm
 readonly BASE_IMAGE=$CDC_IMAGE_PREFIX/debian-base:$SUITE
+readonly MYSQL_LINE=9.7
+readonly MYSQL_IMAGE=$CDC_IMAGE_PREFIX/mysql:$MYSQL_LINE
 readonly MARIADB_IMAGE=$CDC_IMAGE_PREFIX/mariadb:10.11
+# The MySQL image's tree: server and client, in the harness's cache (the folder support/components/jars.ts uses).
+readonly MYSQL_TREE=${CDC_JAR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cdc-harness}/mysql-$MYSQL_LINE-with-client
 readonly PACKAGES=(podman runc netavark aardvark-dns iptables debootstrap curl)
 
 [[ $(id -u) == 0 ]] || die "prepare.sh runs rootful podman: run it as root"
@@ -234,16 +240,18 @@ EOF
 
 base_id() { pod image inspect --format '{{.Id}}' "$BASE_IMAGE"; }
 
-# build_image IMAGE CONTEXT HASH: podman build of CONTEXT's Dockerfile FROM the base image, labelled with HASH.
+# build_image IMAGE CONTEXT HASH [NAME=VALUE...]: podman build of CONTEXT's Dockerfile FROM the base image, labelled
+# with HASH, with these build arguments.
 build_image() {
-  local image=$1 context=$2 hash=$3 name old t
+  local image=$1 context=$2 hash=$3 name old t arg build_args=()
+  for arg in "${@:4}"; do build_args+=(--build-arg "$arg"); done
   name=${image#"$CDC_IMAGE_PREFIX"/}
   name=${name%%:*}
   old=$(pod image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
   t=$(now_ns)
   step "Building $image (podman build, log: $CDC_STATE/build-$name.log)"
   pod build --pull=never --layers \
-    --build-arg "BASE_IMAGE=$BASE_IMAGE" \
+    --build-arg "BASE_IMAGE=$BASE_IMAGE" "${build_args[@]}" \
     --label "$CDC_IMAGE_LABEL=$name" --label "cdc-harness.hash=$hash" \
     --tag "$image" "$context" >"$CDC_STATE/build-$name.log" 2>&1 ||
     die "podman build of $image failed: see $CDC_STATE/build-$name.log"
@@ -262,6 +270,35 @@ build_mariadb() {
     return
   fi
   build_image "$MARIADB_IMAGE" "$context" "$hash"
+}
+
+# The MySQL image copies a tree of Debian sid's mysql-server-core and mysql-client-core with their whole library
+# closure (their own glibc): fetch-mysql.sh fills it once (about 55 MB from Debian's packages) and then only checks it.
+build_mysql() {
+  local context t version hash
+  t=$(now_ns)
+  EXTRA_PACKAGES=mysql-client-core KEEP_BINS="mysqlbinlog mysql_tzinfo_to_sql mysql mysqladmin mysqldump" \
+    bash "$CDC_REPO_DIR/support/components/mysql-server/fetch-mysql.sh" "$MYSQL_TREE" 2>"$CDC_STATE/fetch-mysql.log" ||
+    die "fetching MySQL $MYSQL_LINE failed: see $CDC_STATE/fetch-mysql.log"
+  [[ -x $MYSQL_TREE/usr/bin/mysql && -x $MYSQL_TREE/usr/bin/mysqladmin ]] ||
+    die "$MYSQL_TREE has no mysql client (fetched without it?): remove it and run prepare.sh again"
+  version=$(sed -n 's/.* Ver \([^ ]*\) .*/\1/p' "$MYSQL_TREE/.fetch-mysql-complete")
+  [[ $version == "$MYSQL_LINE".* ]] || die "$MYSQL_TREE holds MySQL '$version', not $MYSQL_LINE"
+  step "MySQL tree: $MYSQL_TREE (MySQL $version, $(elapsed "$t"))"
+  hash=$(hash_of "$CDC_PODMAN_DIR/images/mysql" "base=$(base_id)" "version=$version" "$(<"$MYSQL_TREE/.packages")")
+  if image_current "$MYSQL_IMAGE" "$hash"; then
+    step "Image $MYSQL_IMAGE is current (hash $hash)"
+    return
+  fi
+  # The build context must hold the tree: a temporary copy (hard links when possible) next to the scripts.
+  context=$(mktemp -d "${TMPDIR:-/tmp}/cdc-mysql-context.XXXXXX")
+  # shellcheck disable=SC2064 # expand now: the folder is local
+  trap "rm -rf '$context'" EXIT
+  cp -a "$CDC_PODMAN_DIR/images/mysql/." "$context/"
+  cp -al "$MYSQL_TREE" "$context/mysql" 2>/dev/null || cp -a "$MYSQL_TREE" "$context/mysql"
+  build_image "$MYSQL_IMAGE" "$context" "$hash" "MYSQL_VERSION=$version"
+  rm -rf "$context"
+  trap - EXIT
 }
 
 # The Kafka image copies the harness's Maven-resolved jars (kafka_2.13, connect-runtime, slf4j-simple); its tag is
@@ -303,10 +340,11 @@ export DOCKER_HOST=unix://$CDC_SOCKET
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
 export CONTAINERS_CONF=$CDC_STATE/containers.conf
+export CDC_MYSQL_IMAGE=$MYSQL_IMAGE
 export CDC_MARIADB_IMAGE=$MARIADB_IMAGE
 export CDC_KAFKA_IMAGE=$KAFKA_IMAGE
 export CDC_CONNECT_BASE_IMAGE=$KAFKA_IMAGE
-export CDC_DATABASE=mariadb
+export CDC_DATABASE=mysql
 export CDC_ENVIRONMENT=containers
 EOF
   step "Wrote $CDC_STATE/env.sh:"
@@ -317,6 +355,7 @@ install_packages
 write_containers_conf
 start_service
 build_base
+build_mysql
 build_mariadb
 build_kafka
 write_env

@@ -97,7 +97,9 @@ setup_db() {
     user_create="CREATE USER '$(sql_escape "$MARIADB_USER")'@'%' IDENTIFIED BY '$(sql_escape "$MARIADB_PASSWORD")';"
     if [[ -n ${MARIADB_DATABASE:-} ]]; then
       log "Giving user $MARIADB_USER access to schema $MARIADB_DATABASE"
-      user_create+="GRANT ALL ON \`${MARIADB_DATABASE//\`/\`\`}\`.* TO '$(sql_escape "$MARIADB_USER")'@'%';"
+      # _ is a wildcard in a GRANT's database name: escaped, as the official image does, the grant is on that one only.
+      local grant_database=${MARIADB_DATABASE//\`/\`\`}
+      user_create+="GRANT ALL ON \`${grant_database//_/\\_}\`.* TO '$(sql_escape "$MARIADB_USER")'@'%';"
     fi
   fi
   # Securing the system users is not binlogged; the database and the user are (as in the official image).
