@@ -64,14 +64,11 @@ export async function startTestDatabase(flavour: DatabaseFlavour): Promise<TestD
       startAgain: async () => {
         current = await start();
       },
-      freeze: () => {
-        if (current.process.pid) process.kill(current.process.pid, 'SIGSTOP');
-      },
-      thaw: () => {
-        if (current.process.pid) process.kill(current.process.pid, 'SIGCONT');
-      },
+      freeze: () => signal(current.process, 'SIGSTOP'),
+      thaw: () => signal(current.process, 'SIGCONT'),
       stop: async () => {
-        if (current.process.pid) process.kill(current.process.pid, 'SIGCONT');
+        // A frozen server would never act on the stop's SIGTERM.
+        signal(current.process, 'SIGCONT');
         await current.process.stop();
         rmSync(folder, { recursive: true, force: true });
       },
@@ -79,6 +76,16 @@ export async function startTestDatabase(flavour: DatabaseFlavour): Promise<TestD
   } catch (error) {
     rmSync(folder, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** Signals the server's process, if it still runs. */
+function signal(server: ManagedProcess, name: NodeJS.Signals): void {
+  if (!server.isRunning || server.pid === undefined) return;
+  try {
+    process.kill(server.pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
 
