@@ -1,11 +1,14 @@
 /**
- * `npm run capture-fixtures`: starts the stack, makes a create, an update and a delete through userdata, and writes
- * the change events Debezium put on the topic to push-email's parser fixtures, so that the parser is tested on what
- * the real connector writes rather than on hand-written JSON.
+ * `npm run capture-fixtures` (with `CDC_DATABASE=mysql` or `mariadb`): starts the stack, makes a create, an update
+ * and a delete through userdata, and writes the change events Debezium put on the topic to push-email's parser
+ * fixtures, with the key of the tombstone that follows the delete; then registers a second connector on the same
+ * database, whose initial snapshot reads the row that exists by then, for a snapshot read (`op: "r"`). The parser is
+ * tested on what the real connectors write rather than on hand-written JSON.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { connectorConfigFor } from '../components/debezium-connector';
 import { UserdataClient } from '../drivers/userdata-client';
 import { environmentFromEnv } from '../environments/select-environment';
 import { eventually } from '../lib/eventually';
@@ -28,12 +31,21 @@ async function main(): Promise<void> {
   });
   const consumer = kafka.consumer({ groupId: `capture-fixtures-${process.pid}`, maxWaitTimeInMs: 100 });
   const captured = new Map<string, unknown>();
+  const snapshotTopic = 'capture-fixtures.snapshot';
+  const snapshotConsumer = kafka.consumer({
+    groupId: `capture-fixtures-snapshot-${process.pid}`,
+    maxWaitTimeInMs: 100,
+  });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: stack.changeTopic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        if (!message.value) return;
+        if (!message.value) {
+          // The tombstone after a delete: its key is all there is.
+          if (!captured.has('tombstone-key')) captured.set('tombstone-key', JSON.parse(String(message.key)));
+          return;
+        }
         const event = JSON.parse(message.value.toString()) as { op: string };
         const name = opNames[event.op];
         if (name && !captured.has(name)) captured.set(name, event);
@@ -43,10 +55,45 @@ async function main(): Promise<void> {
     const ana = await userdata.register({ name: 'Ana', email: 'ana@example.com', address: 'Rua A, 1' });
     await userdata.change(ana.id, { address: 'Rua B, 2' });
     await userdata.delete(ana.id);
-    await eventually(() => (captured.size === 3 ? true : undefined), {
-      awaiting: 'a create, an update and a delete event',
+    await eventually(() => (captured.size === 4 ? true : undefined), {
+      awaiting: 'a create, an update, a delete event and its tombstone',
       timeoutMs: 30_000,
       lastSeen: () => [...captured.keys()].join(', ') || 'none',
+    });
+    // A second connector, whose initial snapshot reads the row that exists now: a snapshot read of the real thing.
+    const bia = await userdata.register({ name: 'Bia', email: 'bia@example.com', address: 'Rua C, 3' });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: snapshotTopic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    await snapshotConsumer.connect();
+    await snapshotConsumer.subscribe({ topic: snapshotTopic, fromBeginning: true });
+    await snapshotConsumer.run({
+      eachMessage: async ({ message }) => {
+        const event =
+          message.value && (JSON.parse(message.value.toString()) as { op: string; after?: { id?: number } });
+        if (event?.op === 'r' && event.after?.id === bia.id) captured.set('snapshot', event);
+      },
+    });
+    const config = {
+      ...connectorConfigFor(stack.infrastructure),
+      'topic.prefix': 'capture-fixtures',
+      'database.server.id': '184055',
+      'schema.history.internal.kafka.topic': 'capture-fixtures.schema-history',
+      'notification.sink.topic.name': 'capture-fixtures.notifications',
+      'transforms.route.regex': 'capture-fixtures\\.clients\\.users',
+      'transforms.route.replacement': snapshotTopic,
+      'snapshot.mode': 'initial',
+    };
+    const registered = await fetch(`${stack.infrastructure.connect.url}/connectors/capture-fixtures-snapshot/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(config),
+    });
+    if (!registered.ok) throw new Error(`The snapshot connector was refused: ${await registered.text()}`);
+    await eventually(() => (captured.has('snapshot') ? true : undefined), {
+      awaiting: "the second connector's snapshot read of Bia",
+      timeoutMs: 60_000,
     });
     const connector = stack.infrastructure.connect.connector;
     for (const [name, event] of captured) {
@@ -55,7 +102,7 @@ async function main(): Promise<void> {
       console.log(`Wrote ${file}`);
     }
   } finally {
-    await consumer.disconnect();
+    await Promise.allSettled([consumer.disconnect(), snapshotConsumer.disconnect()]);
     await stack.stop();
   }
 }

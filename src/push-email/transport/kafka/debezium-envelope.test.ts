@@ -35,6 +35,19 @@ for (const connector of ['mariadb', 'mysql'] as const) {
       assert.equal(record.change.after.address, 'Rua B, 2');
     });
 
+    it('reads a snapshot read as a row that existed before capture began, telling no one', () => {
+      const record = parseChangeRecord(fixture('snapshot'), users);
+      assert.ok(record.type === 'change' && record.change.kind === 'snapshot');
+      assert.equal(record.change.after.name, 'Bia');
+    });
+
+    it("reads the tombstone after a delete as nothing to tell; its key is the deleted user's", () => {
+      const key = JSON.parse(readFileSync(join(__dirname, 'fixtures', `${connector}-tombstone-key.json`), 'utf8'));
+      const deleted = JSON.parse(fixture('delete').toString()) as { before: { id: number } };
+      assert.deepEqual(key, { id: deleted.before.id });
+      assert.deepEqual(parseChangeRecord(null, users), { type: 'tombstone' });
+    });
+
     it('reads a delete with the row as it was', () => {
       const record = parseChangeRecord(fixture('delete'), users);
       assert.ok(record.type === 'change' && record.change.kind === 'deleted');
