@@ -1,16 +1,9 @@
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
+import type { StalledPartition } from '../kafka/change-consumer';
 
 /** A partition held up by a record that keeps failing for now, as /ready reports it. */
-export interface StalledPartitionReport {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly since: Date;
-  readonly attempts: number;
-  readonly reason: string;
-  readonly error: string;
-}
+export type StalledPartitionReport = StalledPartition;
 
 export interface HealthDependencies {
   /** Each check returns quietly while its part of the process works, and throws, saying why, once it never will. */
