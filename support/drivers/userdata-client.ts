@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { MalformedRequest } from './malformed-requests';
 
 /** A user as the userdata API returns it. */
@@ -112,35 +112,30 @@ export class UserdataClient {
    */
   private send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<ApiResponse> {
     const url = new URL(path, this.baseUrl);
+    // As curl does for a large body: ask first (Expect: 100-continue), so that a refusal (413) comes before the body
+    // is sent at all, and the server's close after it cannot take the answer down with it.
+    const large = body !== undefined && Buffer.byteLength(body) > largeBodyBytes;
+    const options = { method, headers: large ? { ...headers, expect: '100-continue' } : headers, agent: false };
     return new Promise<ApiResponse>((resolve, reject) => {
       let answered = false;
-      const request = httpRequest(url, { method, headers, agent: false }, (response) => {
+      const request = httpRequest(url, options, (response) => {
         answered = true;
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(response.headers)) {
-            for (const one of Array.isArray(value) ? value : [value])
-              if (one !== undefined) responseHeaders.append(name, one);
-          }
-          const contentType = responseHeaders.get('content-type') ?? '';
-          resolve({
-            status: response.statusCode ?? 0,
-            contentType,
-            headers: responseHeaders,
-            body: text && contentType.includes('json') ? JSON.parse(text) : text,
-          });
-        });
+        response.on('end', () => resolve(toApiResponse(response.statusCode ?? 0, response.headers, chunks)));
       });
       // Once the answer is in, a failure to send the rest of the body is the server's closing, not an error.
       request.on('error', (error) => {
         if (!answered) reject(error);
       });
       request.setTimeout(30_000, () => request.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
-      request.end(body);
+      if (large) {
+        request.once('continue', () => request.end(body));
+        request.flushHeaders();
+      } else {
+        request.end(body);
+      }
     });
   }
 
@@ -148,4 +143,22 @@ export class UserdataClient {
     if (response.status >= 200 && response.status < 300) return response.body as UserResource;
     throw new Error(`Could not ${what}: ${response.status} ${JSON.stringify(response.body)}`);
   }
+}
+
+/** Bodies larger than this are sent only once the server said to go on (the API's limit is 16 KiB). */
+const largeBodyBytes = 32 * 1024;
+
+function toApiResponse(status: number, headers: IncomingHttpHeaders, chunks: readonly Buffer[]): ApiResponse {
+  const text = Buffer.concat(chunks).toString('utf8');
+  const responseHeaders = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    for (const one of Array.isArray(value) ? value : [value]) if (one !== undefined) responseHeaders.append(name, one);
+  }
+  const contentType = responseHeaders.get('content-type') ?? '';
+  return {
+    status,
+    contentType,
+    headers: responseHeaders,
+    body: text && contentType.includes('json') ? JSON.parse(text) : text,
+  };
 }
