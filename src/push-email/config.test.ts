@@ -55,5 +55,6 @@ describe('push-email configuration', () => {
     assert.throws(() => loadConfig({ ...required, SMTP_SECURE: 'yes' }), /SMTP_SECURE/);
     assert.throws(() => loadConfig({ ...required, RETRY_INITIAL_MS: '0' }), /RETRY_INITIAL_MS/);
     assert.throws(() => loadConfig({ ...required, KAFKA_SESSION_TIMEOUT_MS: '1000' }), /KAFKA_SESSION_TIMEOUT_MS/);
+    assert.throws(() => loadConfig({ ...required, KAFKA_REQUEST_TIMEOUT_MS: '10' }), /KAFKA_REQUEST_TIMEOUT_MS/);
   });
 });

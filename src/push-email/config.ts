@@ -23,6 +23,7 @@ const schema = z
     KAFKA_DLQ_TOPIC: z.string().min(1).optional(),
     KAFKA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
+    KAFKA_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
     RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(500),
     RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
     ...databaseLocation('push_email'),
@@ -49,6 +50,7 @@ const schema = z
       deadLetterTopic: env.KAFKA_DLQ_TOPIC ?? `${env.KAFKA_TOPIC}.dlq`,
       concurrency: env.KAFKA_CONCURRENCY,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      requestTimeoutMs: env.KAFKA_REQUEST_TIMEOUT_MS,
     },
     capturedTable: {
       database: env.CAPTURED_TABLE.split('.')[0] as string,

@@ -24,7 +24,12 @@ const notify = new NotifyUserOfChange(
   loadEmailTemplates(),
   config.messageIdDomain,
 );
-const kafka = new Kafka({ clientId: 'push-email', brokers: config.kafka.brokers, logLevel: logLevel.WARN });
+const kafka = new Kafka({
+  clientId: 'push-email',
+  brokers: config.kafka.brokers,
+  requestTimeout: config.kafka.requestTimeoutMs,
+  logLevel: logLevel.WARN,
+});
 const changes = new ChangeConsumer({
   // A stop waits for the fetch in flight; kafkajs's default 5 s long-poll would make every shutdown that long.
   consumer: kafka.consumer({

@@ -1,7 +1,11 @@
+import type { ComponentControl } from '../lib/supervisor';
 import type { ComponentTiming } from '../lib/timings';
 import type { DebeziumConnectorKind } from './versions';
 
-export type { ComponentTiming };
+export type { ComponentControl, ComponentTiming };
+
+/** The parts of the infrastructure a fault can hit. */
+export type InfrastructureComponent = 'database' | 'kafka' | 'connect';
 
 /**
  * The contract every environment fulfils (native processes here; containers on hosts with Docker): start the
@@ -34,6 +38,8 @@ export interface DatabaseEndpoint {
   readonly debezium: Credentials;
   /** push-email's own database on the same server: its delivery log. */
   readonly pushEmail: { readonly name: string; readonly migrator: Credentials; readonly service: Credentials };
+  /** The harness's operator, as a DBA: may change other users' passwords (a fault), reads and writes no data. */
+  readonly operator: Credentials;
 }
 
 export interface InfrastructurePlan {
@@ -60,4 +66,9 @@ export interface RunningInfrastructure {
   /** Kafka Connect's REST API, and which Debezium connector its plugin path holds for this database. */
   readonly connect: { readonly url: string; readonly connector: DebeziumConnectorKind };
   readonly timings: readonly ComponentTiming[];
+  /**
+   * Faults, the same in every environment: each component can be killed and started again on its port with its
+   * data, and frozen and thawed. Whatever a fault left down or frozen, the environment's stop still ends.
+   */
+  readonly components: Readonly<Record<InfrastructureComponent, ComponentControl>>;
 }

@@ -11,7 +11,11 @@ export interface DatabasePasswords {
   readonly debezium: string;
   readonly pushEmailMigrator: string;
   readonly pushEmail: string;
+  readonly operator: string;
 }
+
+/** The harness's own database operator (for faults a DBA can cause); the product never deploys it. */
+export const operatorUser = 'cdc_operator';
 
 /** The server as it names itself: `MySQL 9.7.4-2`, `MariaDB 10.11.14-MariaDB-…`. */
 export async function serverName(admin: mysql.Connection): Promise<string> {
@@ -29,6 +33,7 @@ export function newPasswords(): DatabasePasswords {
     debezium: secret(),
     pushEmailMigrator: secret(),
     pushEmail: secret(),
+    operator: secret(),
   };
 }
 
@@ -63,6 +68,8 @@ export async function provisionDatabase(
       'CREATE, ALTER, INDEX, DROP, REFERENCES, SELECT, INSERT, UPDATE, DELETE ON push_email.*',
     ],
     ['push_email', passwords.pushEmail, 'SELECT, INSERT ON push_email.*'],
+    // The harness's database operator, for the faults a DBA can cause (another user's password changed): no data.
+    [operatorUser, passwords.operator, 'CREATE USER ON *.*'],
   ];
   for (const [user, password, grant] of users) {
     await admin.query('DROP USER IF EXISTS ?@?', [user, userHost]);
@@ -86,6 +93,7 @@ export function databaseEndpoint(host: string, port: number, passwords: Database
       migrator: as('push_email_migrator', passwords.pushEmailMigrator),
       service: as('push_email', passwords.pushEmail),
     },
+    operator: as(operatorUser, passwords.operator),
   };
 }
 

@@ -76,6 +76,29 @@ export class ManagedProcess {
     return running.has(this.child);
   }
 
+  /** Stopped with SIGSTOP (and everything it forked): alive, holding its sockets, answering nothing. */
+  get isFrozen(): boolean {
+    return this.frozen && this.isRunning;
+  }
+
+  private frozen = false;
+
+  /**
+   * Freezes the process group (SIGSTOP), as a machine that stalls or a long GC pause would: its connections stay
+   * open and its peers see only silence, until thaw().
+   */
+  freeze(): void {
+    if (!this.isRunning) throw new Error(`${this.name} is not running: it cannot be frozen`);
+    killGroup(this.child, 'SIGSTOP');
+    this.frozen = true;
+  }
+
+  /** Lets a frozen process group go on (SIGCONT). */
+  thaw(): void {
+    killGroup(this.child, 'SIGCONT');
+    this.frozen = false;
+  }
+
   /** The end of the process's log, for error messages. */
   tail(lines = 25): string {
     try {
@@ -96,6 +119,8 @@ export class ManagedProcess {
   async stop(): Promise<void> {
     if (!this.isRunning) return;
     killGroup(this.child, 'SIGTERM');
+    // A frozen process would not see SIGTERM before its stop timeout: let it go on, to stop in order.
+    if (this.frozen) this.thaw();
     const timeoutMs = this.spec.stopTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
     const stopped = await Promise.race([

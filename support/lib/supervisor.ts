@@ -1,9 +1,28 @@
 import type { ManagedProcess } from './processes';
 
+/**
+ * What a fault can do to a component of the stack, the same for a local process and a container: crash it, start it
+ * again as it was (its port, its data), freeze it and let it go on.
+ */
+export interface ComponentControl {
+  readonly name: string;
+  /** `down` after kill() until restart(); `frozen` between freeze() and thaw(). */
+  readonly state: 'running' | 'frozen' | 'down';
+  /** Ends it abruptly (SIGKILL), as a crash or a lost machine would; it stays down until restart(). */
+  kill(): Promise<void>;
+  /** Starts it again with its configuration, port and data; resolves once it is ready. */
+  restart(): Promise<void>;
+  /** Stops it dead (SIGSTOP, or a paused container): connections stay open, nothing answers. */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
+}
+
 export interface SupervisorOptions {
   /** Starts the process and resolves once it is ready. */
   readonly start: () => Promise<ManagedProcess>;
   readonly log: (line: string) => void;
+  /** How the component is named in messages; the process's name otherwise. */
+  readonly name?: string;
   /** The first wait before starting again a process that keeps dying; it doubles up to maxBackoffMs. */
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
@@ -14,7 +33,7 @@ export interface SupervisorOptions {
  * started again, after a backoff that grows while it keeps dying soon after its start (a crash loop). kill() ends it
  * on purpose, as a spec's crash does, and it stays down until start(); stop() ends it for good.
  */
-export class Supervisor {
+export class Supervisor implements ComponentControl {
   private current: ManagedProcess | undefined;
   /** The process ended on purpose (kill or stop): not started again by itself. */
   private held = true;
@@ -32,6 +51,37 @@ export class Supervisor {
 
   get process(): ManagedProcess | undefined {
     return this.current;
+  }
+
+  get name(): string {
+    return this.options.name ?? this.current?.name ?? 'a supervised process';
+  }
+
+  get state(): ComponentControl['state'] {
+    if (!this.current?.isRunning) return 'down';
+    return this.current.isFrozen ? 'frozen' : 'running';
+  }
+
+  /** Watches a process started elsewhere (the first start may differ from a restart: a database is provisioned). */
+  adopt(process: ManagedProcess): this {
+    if (this.isRunning) throw new Error(`${this.name} already runs: it cannot adopt ${process.name}`);
+    this.current = process;
+    this.held = false;
+    this.watch(process, Date.now());
+    return this;
+  }
+
+  async restart(): Promise<void> {
+    await this.start();
+  }
+
+  async freeze(): Promise<void> {
+    if (!this.current?.isRunning) throw new Error(`${this.name} is not running: it cannot be frozen`);
+    this.current.freeze();
+  }
+
+  async thaw(): Promise<void> {
+    this.current?.thaw();
   }
 
   get isRunning(): boolean {

@@ -32,6 +32,7 @@ const passwords: DatabasePasswords = {
   debezium: 'd-pass',
   pushEmailMigrator: 'pm-pass',
   pushEmail: 'p-pass',
+  operator: 'o-pass',
 };
 
 /**

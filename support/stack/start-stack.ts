@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { harnessClientTimeouts } from '../components/client-timeouts';
 import {
   changeTopic,
   connectorConfigFor,
@@ -9,9 +10,16 @@ import {
   waitForInitialSnapshot,
   waitForTaskRunning,
 } from '../components/debezium-connector';
-import type { ComponentTiming, Environment, RunningInfrastructure } from '../components/environment';
+import type {
+  ComponentControl,
+  ComponentTiming,
+  Environment,
+  InfrastructureComponent,
+  RunningInfrastructure,
+} from '../components/environment';
 import { debeziumConnectors } from '../components/versions';
 import { claimRunFolder, cleanAbandonedRuns, markKept } from '../lib/abandoned-runs';
+import { freePort } from '../lib/free-ports';
 import type { ManagedProcess } from '../lib/processes';
 import { settleAll } from '../lib/settle-all';
 import { Supervisor } from '../lib/supervisor';
@@ -36,6 +44,9 @@ export interface StackOptions {
   readonly pollIntervalMs?: number;
   readonly log?: (line: string) => void;
 }
+
+/** Every part of a running stack a fault can hit. */
+export type StackComponent = InfrastructureComponent | 'userdata' | 'push-email';
 
 export interface RunningStack {
   readonly infrastructure: RunningInfrastructure;
@@ -63,7 +74,25 @@ export interface RunningStack {
    * resolves when it is ready (in its consumer group). The teardown stops this new process.
    */
   restartPushEmail(): Promise<void>;
+  /**
+   * Kill, restart, freeze and thaw each part of the stack. `push-email` is its first instance; killing it is the
+   * same as killPushEmail().
+   */
+  readonly components: Readonly<Record<StackComponent, ComponentControl>>;
+  /**
+   * Starts one more push-email in the same consumer group, on a port of its own: the group shares the change topic's
+   * partitions between the instances. Resolves once it is ready; stopped with the stack, or by its `stop()`.
+   */
+  addPushEmailInstance(): Promise<PushEmailInstance>;
   /** Stops everything started, in reverse order; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** A push-email started beside the first one (scale-out). */
+export interface PushEmailInstance extends ComponentControl {
+  /** Its HTTP port: /ready, /metrics. */
+  readonly port: number;
+  /** Stops it gracefully (its partitions go to the others); whatever state a fault left it in. */
   stop(): Promise<void>;
 }
 
@@ -126,22 +155,25 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       return waitForInitialSnapshot(kafka.brokers);
     });
     await built;
+    const userdataSpec: ServiceSpec = {
+      name: 'userdata',
+      env: {
+        USERDATA_PORT: String(ports.userdata),
+        DATABASE_HOST: database.host,
+        DATABASE_PORT: String(database.port),
+        DATABASE_NAME: database.name,
+        DATABASE_USER: database.userdata.user,
+        DATABASE_PASSWORD: database.userdata.password,
+        DATABASE_STATEMENT_TIMEOUT_MS: String(harnessClientTimeouts.userdataStatementMs),
+      },
+      readyUrl: `http://127.0.0.1:${ports.userdata}/health`,
+      logFile: join(runFolder, 'userdata.log'),
+      runFolder,
+    };
+    const userdataSupervisor = new Supervisor({ name: 'userdata', start: () => startService(userdataSpec), log });
     const userdata = timed('userdata', async () => {
-      const service = await startService({
-        name: 'userdata',
-        env: {
-          USERDATA_PORT: String(ports.userdata),
-          DATABASE_HOST: database.host,
-          DATABASE_PORT: String(database.port),
-          DATABASE_NAME: database.name,
-          DATABASE_USER: database.userdata.user,
-          DATABASE_PASSWORD: database.userdata.password,
-        },
-        readyUrl: `http://127.0.0.1:${ports.userdata}/health`,
-        logFile: join(runFolder, 'userdata.log'),
-        runFolder,
-      });
-      teardown.add('userdata', () => service.stop());
+      const service = await userdataSupervisor.start();
+      teardown.add('userdata', () => userdataSupervisor.stop());
       return service;
     });
     // Kept, so that a spec can kill push-email and start it again exactly as it was.
@@ -162,7 +194,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         RETRY_INITIAL_MS: '200',
         RETRY_MAX_MS: '2000',
         // A crashed push-email's partitions go to its successor once Kafka declares it dead: seconds, not 30.
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        KAFKA_SESSION_TIMEOUT_MS: String(harnessClientTimeouts.pushEmailKafkaSessionMs),
+        KAFKA_REQUEST_TIMEOUT_MS: String(harnessClientTimeouts.pushEmailKafkaRequestMs),
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(ports.smtp),
       },
@@ -172,7 +205,26 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     };
     // push-email ends itself when its consumer fails for good: like k8s, the harness starts it again. Whichever
     // push-email runs at teardown time is stopped: the first one, or one started again since.
-    const pushEmailSupervisor = new Supervisor({ start: () => startService(pushEmailSpec), log });
+    const pushEmailSupervisor = new Supervisor({
+      name: 'push-email',
+      start: () => startService(pushEmailSpec),
+      log,
+    });
+    let instances = 1;
+    const addPushEmailInstance = async (): Promise<PushEmailInstance> => {
+      instances++;
+      const port = await freePort();
+      const spec: ServiceSpec = {
+        ...pushEmailSpec,
+        env: { ...pushEmailSpec.env, PUSH_EMAIL_PORT: String(port) },
+        readyUrl: `http://127.0.0.1:${port}/ready`,
+        logFile: join(runFolder, `push-email-${instances}.log`),
+      };
+      const supervisor = new Supervisor({ name: `push-email #${instances}`, start: () => startService(spec), log });
+      await supervisor.start();
+      teardown.add(supervisor.name, () => supervisor.stop());
+      return Object.assign(supervisor, { port });
+    };
     const pushEmail = timed('push-email', async () => {
       const started = await pushEmailSupervisor.start();
       teardown.add('push-email', () => pushEmailSupervisor.stop());
@@ -191,7 +243,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       inbox,
       mailUiUrl,
       services: {
-        userdata: userdataService,
+        get userdata(): ManagedProcess {
+          return userdataSupervisor.process ?? userdataService;
+        },
         get pushEmail(): ManagedProcess {
           return pushEmailSupervisor.process ?? pushEmailService;
         },
@@ -202,6 +256,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       restartPushEmail: async () => {
         await pushEmailSupervisor.start();
       },
+      components: { ...infrastructure.components, userdata: userdataSupervisor, 'push-email': pushEmailSupervisor },
+      addPushEmailInstance,
       stop,
     };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { MySqlContainer, type StartedMySqlContainer } from '@testcontainers/mysql';
 import mysql from 'mysql2/promise';
 import { getContainerRuntimeClient, Network, type StartedNetwork, Wait } from 'testcontainers';
+import { harnessConnectTimeoutSettings } from '../../components/client-timeouts';
 import { connectWorkerSettings } from '../../components/connect-worker';
 import type {
   DatabaseEndpoint,
@@ -23,6 +24,7 @@ import { eventually } from '../../lib/eventually';
 import { settleAll } from '../../lib/settle-all';
 import { Timings } from '../../lib/timings';
 import { connectImageFor } from './connect-image';
+import { ContainerControl } from './container-control';
 import { DebeziumConnectContainer } from './debezium-connect-container';
 import { imageFor } from './images';
 import { KafkaKraftContainer } from './kafka-kraft-container';
@@ -112,11 +114,10 @@ export class ContainersEnvironment implements Environment {
           .withEnvironment(jvmVariables('kafka'))
           .withLabels(labels)
           .start();
-        plan.onStarted('Kafka', async () => {
-          await started.stop();
-        });
+        const control = new ContainerControl('Kafka', started, [], () => waitForKafka(started.getBrokers()));
+        plan.onStarted('Kafka', () => control.stop());
         await waitForKafka(started.getBrokers());
-        return started;
+        return Object.assign(started, { control });
       });
       const connect = await timed('Kafka Connect', async () => {
         const container = new DebeziumConnectContainer(connectImage)
@@ -126,13 +127,14 @@ export class ContainersEnvironment implements Environment {
           .withBootstrapServers(kafka.getInternalBootstrap())
           .withEnvironment(jvmVariables('connect'))
           .withLabels(labels);
-        for (const [name, value] of Object.entries(connectWorkerSettings)) container.withWorkerProperty(name, value);
+        for (const [name, value] of Object.entries({ ...connectWorkerSettings, ...harnessConnectTimeoutSettings })) {
+          container.withWorkerProperty(name, value);
+        }
         const started = await container.start();
-        plan.onStarted('Kafka Connect', async () => {
-          await started.stop();
-        });
+        const control = new ContainerControl('Kafka Connect', started, [8083], () => connectHealthy(started.getUrl()));
+        plan.onStarted('Kafka Connect', () => control.stop());
         await started.assertPlugin(this.flavour.connector);
-        return started;
+        return Object.assign(started, { control });
       });
       return { kafka, connect };
     })();
@@ -146,6 +148,7 @@ export class ContainersEnvironment implements Environment {
       kafka: { brokers: rest.kafka.getBrokers(), bootstrapForConnect: rest.kafka.getInternalBootstrap() },
       connect: { url: rest.connect.getUrl(), connector: this.flavour.connector },
       timings: timings.entries,
+      components: { database: db.control, kafka: rest.kafka.control, connect: rest.connect.control },
     };
   }
 
@@ -153,7 +156,7 @@ export class ContainersEnvironment implements Environment {
     plan: InfrastructurePlan,
     network: StartedNetwork,
     labels: Record<string, string>,
-  ): Promise<{ database: DatabaseEndpoint; server: string }> {
+  ): Promise<{ database: DatabaseEndpoint; server: string; control: ContainerControl }> {
     const image = imageFor(this.options.database, this.options.env);
     const passwords = newPasswords();
     const rootPassword = newPasswords().migrator;
@@ -174,12 +177,13 @@ export class ContainersEnvironment implements Environment {
       // Both official images run their initialisation on a server without networking: an open port is the real one.
       .withWaitStrategy(Wait.forListeningPorts())
       .start();
-    plan.onStarted(this.flavour.label, async () => {
-      await container.stop();
-    });
-
     const host = container.getHost();
     const port = container.getPort();
+    const control = new ContainerControl(this.flavour.label, container, [3306], () =>
+      databaseAnswers(host, port, rootPassword),
+    );
+    plan.onStarted(this.flavour.label, () => control.stop());
+
     const admin = await eventually(
       () => mysql.createConnection({ host, port, user: 'root', password: rootPassword, multipleStatements: true }),
       { awaiting: `${this.flavour.label} at ${host}:${port} to accept root`, timeoutMs: 60_000, intervalMs: 200 },
@@ -194,8 +198,26 @@ export class ContainersEnvironment implements Environment {
     }
     const database = databaseEndpoint(host, port, passwords);
     await applyMigrations(database);
-    return { database, server };
+    return { database, server, control };
   }
+}
+
+async function databaseAnswers(host: string, port: number, password: string): Promise<void> {
+  await eventually(
+    async () => {
+      const connection = await mysql.createConnection({ host, port, user: 'root', password });
+      await connection.end();
+      return true;
+    },
+    { awaiting: `the database at ${host}:${port} to accept root after a restart`, timeoutMs: 60_000, intervalMs: 200 },
+  );
+}
+
+async function connectHealthy(url: string): Promise<void> {
+  await eventually(
+    async () => ((await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined),
+    { awaiting: `Kafka Connect's ${url}/health to answer 200 after a restart`, timeoutMs: 90_000, intervalMs: 200 },
+  );
 }
 
 async function removeContainersOfRun(runFolder: string): Promise<void> {

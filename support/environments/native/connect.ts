@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { harnessConnectTimeoutSettings } from '../../components/client-timeouts';
 import { connectWorkerSettings } from '../../components/connect-worker';
 import { javaCommand, jvmOptions, properties } from '../../components/java';
 import { type DebeziumConnectorKind, debeziumConnectors } from '../../components/versions';
@@ -25,6 +26,7 @@ export async function startConnect(options: ConnectOptions): Promise<{ process: 
     properties({
       'bootstrap.servers': options.bootstrapServers,
       ...connectWorkerSettings,
+      ...harnessConnectTimeoutSettings,
       listeners: `http://127.0.0.1:${options.port}`,
       'rest.advertised.host.name': '127.0.0.1',
       'rest.advertised.port': String(options.port),

@@ -48,7 +48,12 @@ export interface MariaDbOptions {
  */
 export async function startMariaDb(
   options: MariaDbOptions,
-): Promise<{ process: ManagedProcess; database: DatabaseEndpoint; server: string }> {
+): Promise<{
+  process: ManagedProcess;
+  database: DatabaseEndpoint;
+  server: string;
+  launchAgain: () => Promise<ManagedProcess>;
+}> {
   const [server, installDb] = await Promise.all([findBinary('mariadbd'), findBinary('mariadb-install-db')]);
   const dataDir = join(options.folder, 'data');
   const socket = join(options.folder, 'mariadbd.sock');
@@ -84,20 +89,27 @@ export async function startMariaDb(
     '--default-time-zone=+00:00',
     '--innodb-buffer-pool-size=64M',
   ];
-  const process = new ManagedProcess({
-    name: 'MariaDB',
-    command: server,
-    args,
-    logFile: join(options.folder, 'mariadbd.log'),
-  });
-
-  const admin = await eventually(
-    async () => {
-      process.assertRunning();
-      return mysql.createConnection({ socketPath: socket, user: 'root', multipleStatements: true });
-    },
-    { awaiting: `MariaDB to accept connections on ${socket}`, timeoutMs: 30_000 },
-  );
+  // Also how a fault starts it again: the same datadir and port, already provisioned.
+  const launch = async (): Promise<{ process: ManagedProcess; admin: mysql.Connection }> => {
+    const process = new ManagedProcess({
+      name: 'MariaDB',
+      command: server,
+      args,
+      logFile: join(options.folder, 'mariadbd.log'),
+    });
+    const admin = await eventually(
+      async () => {
+        process.assertRunning();
+        return mysql.createConnection({ socketPath: socket, user: 'root', multipleStatements: true });
+      },
+      { awaiting: `MariaDB to accept connections on ${socket}`, timeoutMs: 30_000 },
+    ).catch(async (error: unknown) => {
+      await process.stop();
+      throw error;
+    });
+    return { process, admin };
+  };
+  const { process, admin } = await launch();
   let serverIs: string;
   try {
     serverIs = await serverName(admin);
@@ -107,5 +119,10 @@ export async function startMariaDb(
   }
   const database = databaseEndpoint('127.0.0.1', options.port, options.password);
   await applyMigrations(database);
-  return { process, database, server: serverIs };
+  const launchAgain = async (): Promise<ManagedProcess> => {
+    const again = await launch();
+    await again.admin.end();
+    return again.process;
+  };
+  return { process, database, server: serverIs, launchAgain };
 }

@@ -37,9 +37,12 @@ const quietNotes = '--log-error-suppression-list=MY-010068,MY-011810,MY-010453,M
  * reads them. Provisioned like MariaDB: databases `clients` and `push_email`, their migrations, one least-privilege
  * user per client.
  */
-export async function startMySql(
-  options: MySqlOptions,
-): Promise<{ process: ManagedProcess; database: DatabaseEndpoint; version: string }> {
+export async function startMySql(options: MySqlOptions): Promise<{
+  process: ManagedProcess;
+  database: DatabaseEndpoint;
+  version: string;
+  launchAgain: () => Promise<ManagedProcess>;
+}> {
   const { server, folder } = options;
   const dataDir = join(folder, 'data');
   const socket = join(folder, 'mysqld.sock');
@@ -53,38 +56,46 @@ export async function startMySql(
     // Each copy makes its own server UUID, so GTIDs of two runs never claim to be the same server's.
     rmSync(join(dataDir, 'auto.cnf'), { force: true });
   }
-  const process = new ManagedProcess({
-    name: 'MySQL',
-    command: server.command,
-    args: [
-      ...server.prefix,
-      ...commonFlags(server, dataDir, files),
-      `--port=${options.port}`,
-      '--bind-address=127.0.0.1',
-      `--socket=${socket}`,
-      `--pid-file=${join(folder, 'mysqld.pid')}`,
-      '--skip-name-resolve',
-      '--server-id=1',
-      '--log-bin=binlog',
-      '--binlog-row-image=FULL',
-      '--gtid-mode=ON',
-      '--enforce-gtid-consistency=ON',
-      '--character-set-server=utf8mb4',
-      '--collation-server=utf8mb4_unicode_ci',
-      '--default-time-zone=+00:00',
-      '--innodb-buffer-pool-size=64M',
-      // Nothing here reads it, and it costs about a second of start-up and 250 MB.
-      '--performance-schema=OFF',
-    ],
-    logFile: join(folder, 'mysqld.log'),
-  });
-  const admin = await eventually(
-    async () => {
-      process.assertRunning();
-      return mysql.createConnection({ socketPath: socket, user: 'root', multipleStatements: true });
-    },
-    { awaiting: `MySQL to accept connections on ${socket}`, timeoutMs: 60_000, intervalMs: 100 },
-  );
+  // Also how a fault starts it again: the same datadir and port, already provisioned.
+  const launch = async (): Promise<{ process: ManagedProcess; admin: mysql.Connection }> => {
+    const process = new ManagedProcess({
+      name: 'MySQL',
+      command: server.command,
+      args: [
+        ...server.prefix,
+        ...commonFlags(server, dataDir, files),
+        `--port=${options.port}`,
+        '--bind-address=127.0.0.1',
+        `--socket=${socket}`,
+        `--pid-file=${join(folder, 'mysqld.pid')}`,
+        '--skip-name-resolve',
+        '--server-id=1',
+        '--log-bin=binlog',
+        '--binlog-row-image=FULL',
+        '--gtid-mode=ON',
+        '--enforce-gtid-consistency=ON',
+        '--character-set-server=utf8mb4',
+        '--collation-server=utf8mb4_unicode_ci',
+        '--default-time-zone=+00:00',
+        '--innodb-buffer-pool-size=64M',
+        // Nothing here reads it, and it costs about a second of start-up and 250 MB.
+        '--performance-schema=OFF',
+      ],
+      logFile: join(folder, 'mysqld.log'),
+    });
+    const admin = await eventually(
+      async () => {
+        process.assertRunning();
+        return mysql.createConnection({ socketPath: socket, user: 'root', multipleStatements: true });
+      },
+      { awaiting: `MySQL to accept connections on ${socket}`, timeoutMs: 60_000, intervalMs: 100 },
+    ).catch(async (error: unknown) => {
+      await process.stop();
+      throw error;
+    });
+    return { process, admin };
+  };
+  const { process, admin } = await launch();
   let version: string;
   try {
     version = (await serverName(admin)).replace(/^MySQL /, '');
@@ -94,7 +105,12 @@ export async function startMySql(
   }
   const database = databaseEndpoint('127.0.0.1', options.port, options.password);
   await applyMigrations(database);
-  return { process, database, version };
+  const launchAgain = async (): Promise<ManagedProcess> => {
+    const again = await launch();
+    await again.admin.end();
+    return again.process;
+  };
+  return { process, database, version, launchAgain };
 }
 
 function commonFlags(server: MySqlServer, dataDir: string, files: string): string[] {

@@ -12,6 +12,7 @@ import { newPasswords } from '../../components/provisioning';
 import type { DebeziumConnectorKind } from '../../components/versions';
 import type { ManagedProcess } from '../../lib/processes';
 import { settleAll } from '../../lib/settle-all';
+import { Supervisor } from '../../lib/supervisor';
 import { Timings } from '../../lib/timings';
 import { startConnect } from './connect';
 import { startKafka } from './kafka';
@@ -53,34 +54,45 @@ export class NativeEnvironment implements Environment {
     const { connector, label } = this.server;
 
     // The database needs no jars: it starts while Maven (or the cache) provides them and Kafka boots.
+    // Each component under a Supervisor: a fault can kill, restart, freeze and thaw it, and a component that dies by
+    // itself is started again, as its StatefulSet would. Restarts reuse the port and the data folder.
+    const supervise = (name: string, start: () => Promise<ManagedProcess>): Supervisor => {
+      const supervisor = new Supervisor({ name, start, log: plan.log });
+      plan.onStarted(name, () => supervisor.stop());
+      return supervisor;
+    };
     const database = timed(label, async () => {
       const started = await this.startDatabase(plan);
-      plan.onStarted(label, () => started.process.stop());
-      return started;
+      const control = supervise(label, started.launchAgain).adopt(started.process);
+      return { ...started, control };
     });
     const kafkaAndConnect = (async () => {
       const jars = await timed('jars', () => resolveJars(this.jarCache, connector, plan.log));
       const kafka = await timed('Kafka', async () => {
-        const started = await startKafka({
+        const options = {
           folder: join(plan.runFolder, 'kafka'),
           kafkaLibs: jars.kafkaLibs,
           port: plan.ports.kafka,
           controllerPort: plan.ports.kafkaController,
-        });
-        plan.onStarted('Kafka', () => started.process.stop());
-        return started;
+        };
+        const control = supervise('Kafka', async () => (await startKafka(options)).process);
+        const started = await startKafka(options);
+        control.adopt(started.process);
+        return { ...started, control };
       });
       const connect = await timed('Kafka Connect', async () => {
-        const started = await startConnect({
+        const options = {
           folder: join(plan.runFolder, 'connect'),
           kafkaLibs: jars.kafkaLibs,
           pluginPath: jars.pluginPath,
           connector,
           bootstrapServers: kafka.brokers.join(','),
           port: plan.ports.connect,
-        });
-        plan.onStarted('Kafka Connect', () => started.process.stop());
-        return started;
+        };
+        const control = supervise('Kafka Connect', async () => (await startConnect(options)).process);
+        const started = await startConnect(options);
+        control.adopt(started.process);
+        return { ...started, control };
       });
       return { kafka, connect };
     })();
@@ -94,12 +106,16 @@ export class NativeEnvironment implements Environment {
       kafka: { brokers: rest.kafka.brokers, bootstrapForConnect: rest.kafka.brokers.join(',') },
       connect: { url: rest.connect.url, connector },
       timings: timings.entries,
+      components: { database: db.control, kafka: rest.kafka.control, connect: rest.connect.control },
     };
   }
 
-  private async startDatabase(
-    plan: InfrastructurePlan,
-  ): Promise<{ process: ManagedProcess; database: DatabaseEndpoint; server: string }> {
+  private async startDatabase(plan: InfrastructurePlan): Promise<{
+    process: ManagedProcess;
+    database: DatabaseEndpoint;
+    server: string;
+    launchAgain: () => Promise<ManagedProcess>;
+  }> {
     const password = newPasswords();
     if (this.options.database === 'mariadb') {
       const started = await startMariaDb({
@@ -117,6 +133,6 @@ export class NativeEnvironment implements Environment {
       password,
       cacheRoot: this.jarCache,
     });
-    return { process: started.process, database: started.database, server: `MySQL ${started.version}` };
+    return { ...started, server: `MySQL ${started.version}` };
   }
 }
