@@ -46,9 +46,7 @@ export interface MariaDbOptions {
  * A private MariaDB server: its own datadir, port and socket; binlog in ROW format with full row images, as
  * Debezium requires. Provisioned with database `clients`, its migrations, and one least-privilege user per client.
  */
-export async function startMariaDb(
-  options: MariaDbOptions,
-): Promise<{
+export async function startMariaDb(options: MariaDbOptions): Promise<{
   process: ManagedProcess;
   database: DatabaseEndpoint;
   server: string;
