@@ -8,32 +8,6 @@ export interface Sent {
   readonly status: number;
 }
 
-/**
- * Open-loop load: requests leave on a fixed schedule whatever the answers do, so a slow system is measured as slow
- * (latency counts from the scheduled time) rather than slowing the load down. Times are epoch milliseconds.
- */
-export async function openLoop(options: {
-  readonly ratePerSecond: number;
-  readonly durationMs: number;
-  readonly send: (index: number) => Promise<Omit<Sent, 'scheduledAt'>>;
-}): Promise<Sent[]> {
-  const total = Math.max(1, Math.round((options.ratePerSecond * options.durationMs) / 1000));
-  const start = Date.now();
-  const inFlight: Promise<Sent>[] = [];
-  let next = 0;
-  while (next < total) {
-    const now = Date.now();
-    while (next < total && start + (next * 1000) / options.ratePerSecond <= now) {
-      const scheduledAt = start + (next * 1000) / options.ratePerSecond;
-      inFlight.push(options.send(next).then((sent) => ({ ...sent, scheduledAt })));
-      next++;
-    }
-    // The schedule's tick, not a wait for an effect: the next request is due at a known time.
-    if (next < total) await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  return Promise.all(inFlight);
-}
-
 /** A keep-alive HTTP client for the load, with a bounded number of connections (the load's concurrency). */
 export class HttpLoadClient {
   private readonly agent: Agent;

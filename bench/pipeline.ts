@@ -1,8 +1,10 @@
+import { type Distribution, distribution } from '../support/lib/distribution';
 import { eventually } from '../support/lib/eventually';
+import { openLoop } from '../support/lib/open-loop';
 import type { Inbox } from '../support/mail/inbox';
 import type { ChangeTimes } from './change-times';
-import { HttpLoadClient, openLoop, type Sent } from './load';
-import { type Distribution, distribution, round } from './stats';
+import { HttpLoadClient, type Sent } from './load';
+import { round } from './stats';
 
 /** What one load run through the whole pipeline measured. */
 export interface PipelineRun {

@@ -1,6 +1,6 @@
+import type { Distribution } from '../support/lib/distribution';
 import type { HttpRun } from './http';
 import type { PipelineRun } from './pipeline';
-import type { Distribution } from './stats';
 
 export interface BenchResults {
   readonly quick: boolean;
