@@ -1,3 +1,4 @@
+import { untilCaughtUp } from '../drivers/caught-up';
 import type { CapturedRecord, ChangeFeed } from '../drivers/change-feed';
 import type { RecordPosition } from '../drivers/dead-letters';
 import type { PushEmailMetrics } from '../drivers/push-email-metrics';
@@ -27,22 +28,14 @@ export class Pipeline {
   ) {}
 
   /**
-   * Waits until the pipeline has caught up with everything done so far: makes one real change (registers a
-   * bystander, who is no person of the scenario), waits until Debezium has captured it, then until push-email has
-   * committed every record the topic holds. push-email commits only after SMTP accepted the email, so afterwards an
-   * absent email is truly absent.
+   * Waits until the pipeline has caught up with everything done so far (see drivers/caught-up.ts): the marker, a
+   * bystander who is no person of the scenario, is captured, and push-email has committed every record after it.
    */
   async untilCaughtUp(): Promise<void> {
-    const marker = await this.userdata.register({
-      name: 'Marker',
-      email: uniqueEmail('marker'),
-      address: 'Rua do Marcador, 0',
-    });
-    await this.changeFeed.waitFor(
-      `the creation of marker user ${marker.id}`,
-      (record) => record.userId === marker.id && record.value?.op === 'c',
+    await untilCaughtUp(
+      { userdata: this.userdata, changeFeed: this.changeFeed, groupId: this.topology.pushEmailGroupId },
+      { name: 'Marker', email: uniqueEmail('marker'), address: 'Rua do Marcador, 0' },
     );
-    await this.changeFeed.waitUntilConsumed(this.topology.pushEmailGroupId);
   }
 
   /** Waits until the change feed holds a record of `name`'s user with this operation (c, u, d). */
