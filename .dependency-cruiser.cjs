@@ -21,6 +21,7 @@ const harnessLayers = {
     'support/stack',
     'src',
   ],
+  'support/chaos': ['support/lib', 'support/components', 'support/mail', 'support/drivers', 'support/stack'],
   'support/commands': ['support', 'src'],
   bench: [
     'support/lib',
