@@ -18,6 +18,8 @@ import {
   debeziumPasswordReference,
   k8sConnectorSettings,
   k8sTopics,
+  schemaHistoryTopic,
+  topicLine,
 } from './render-connector-config';
 
 let objects: KubernetesObject[];
@@ -110,12 +112,21 @@ describe('the topics k8s/ creates', () => {
   });
   after(() => mock.restoreAll());
 
-  it('are those createTopics() makes, with their partitions', () => {
+  it('are those createTopics() makes, with their partitions, then the schema history as Debezium makes it', () => {
     assert.ok(created.length > 0);
     assert.deepEqual(
       k8sTopics.map(({ topic, partitions }) => ({ topic, partitions })),
-      created.map(({ topic, numPartitions }) => ({ topic, partitions: numPartitions ?? 1 })),
+      [
+        ...created.map(({ topic, numPartitions }) => ({ topic, partitions: numPartitions ?? 1 })),
+        { topic: connectorConfig(k8sConnectorSettings)['schema.history.internal.kafka.topic'], partitions: 1 },
+      ],
     );
+    // KafkaSchemaHistory warns about a topic that compacts or forgets, and needs one partition to keep the order.
+    assert.deepEqual(schemaHistoryTopic.config, {
+      'cleanup.policy': 'delete',
+      'retention.ms': '-1',
+      'retention.bytes': '-1',
+    });
   });
 
   it('are in the file the Job reads, on the broker the Job reaches', () => {
@@ -124,10 +135,7 @@ describe('the topics k8s/ creates', () => {
     const lines = (files[env.TOPICS_FILE?.replace(/^\/etc\/connector\//, '') ?? ''] ?? '')
       .split('\n')
       .filter((line) => line && !line.startsWith('#'));
-    assert.deepEqual(
-      lines,
-      created.map(({ topic, numPartitions }) => `${topic} ${numPartitions ?? 1}`),
-    );
+    assert.deepEqual(lines, k8sTopics.map(topicLine));
     assert.equal(
       resolveEndpoint(objects, ...hostAndPort(env.BOOTSTRAP_SERVERS ?? '')).workload.object.metadata.name,
       'kafka',
