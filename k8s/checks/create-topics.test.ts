@@ -4,6 +4,10 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { kafkaReplication } from '../../support/components/kafka-node';
+import { container, environmentOf, workload } from './objects';
+import { brokersOf, overlays } from './overlays';
+import { renderOverlay } from './render';
 import { connectFolder, k8sTopics } from './render-connector-config';
 
 /**
@@ -84,20 +88,24 @@ describe('k8s/base/connect/create-topics.sh', () => {
     assert.equal(creations(given.calls).length, 3);
   });
 
-  it("runs as the base's Job runs it: one copy on the single broker", () => {
-    const { status, output, calls } = createTopics({
-      ...replicated,
-      REPLICATION_FACTOR: '1',
-      MIN_INSYNC_REPLICAS: '1',
-    });
-    assert.equal(status, 0, output);
-    assert.deepEqual(creations(calls), expectedCreations(1, 1));
-  });
-
   it('refuses to guess the replication', () => {
     const { status, output, calls } = createTopics({ BOOTSTRAP_SERVERS: 'kafka:9092', MIN_INSYNC_REPLICAS: '1' });
     assert.notEqual(status, 0);
     assert.match(output, /REPLICATION_FACTOR: the number of copies of each topic/);
     assert.deepEqual(calls, []);
   });
+
+  for (const overlay of overlays) {
+    const { replicationFactor, minInSyncReplicas } = kafkaReplication(brokersOf(overlay));
+    it(`runs in k8s/${overlay.folder}'s Job: REPLICATION_FACTOR ${replicationFactor}, MIN_INSYNC_REPLICAS ${minInSyncReplicas}`, async () => {
+      const objects = await renderOverlay(overlay.folder);
+      const env = environmentOf(
+        objects,
+        container(workload(objects, 'Job', 'connector-registration').pod, 'create-topics'),
+      );
+      const { status, output, calls } = createTopics(env);
+      assert.equal(status, 0, output);
+      assert.deepEqual(creations(calls), expectedCreations(replicationFactor, minInSyncReplicas));
+    });
+  }
 });
