@@ -3,12 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, mock } from 'node:test';
 import { Kafka } from 'kafkajs';
-import { connectWorkerSettings } from '../../support/components/connect-worker';
 import { connectorConfig, connectorName, createTopics } from '../../support/components/debezium-connector';
-import { singleNodeKafkaSettings } from '../../support/components/kafka-node';
-import { connectImageVariables, connectWorkerProperties, kafkaBrokerProperties } from './image-contracts';
+import { connectWorkerProperties } from './image-contracts';
 import type { KubernetesObject } from './kubernetes-schema';
 import { configMapData, container, environmentOf, hostAndPort, resolveEndpoint, workload } from './objects';
+import { overlays } from './overlays';
 import { renderOverlay } from './render';
 import {
   connectFolder,
@@ -18,21 +17,15 @@ import {
   debeziumPasswordReference,
   k8sConnectorSettings,
   k8sTopics,
+  schemaHistoryTopic,
+  topicLine,
 } from './render-connector-config';
 
-let objects: KubernetesObject[];
-
-before(async () => {
-  objects = await renderOverlay();
-});
-
-const job = () => workload(objects, 'Job', 'connector-registration');
-const connectEnv = () => environmentOf(objects, container(workload(objects, 'Deployment', 'connect').pod, 'connect'));
-const kafkaEnv = () => environmentOf(objects, container(workload(objects, 'StatefulSet', 'kafka').pod, 'kafka'));
+const job = (objects: readonly KubernetesObject[]) => workload(objects, 'Job', 'connector-registration');
 
 /** The files of the ConfigMap a container of the Job mounts at /etc/connector, by name. */
-function registrationFiles(): Record<string, string> {
-  const { pod } = job();
+function registrationFiles(objects: readonly KubernetesObject[]): Record<string, string> {
+  const { pod } = job(objects);
   const volume = pod.volumes?.find((v) => v.name === 'connector');
   return configMapData(objects, volume?.configMap?.name ?? '');
 }
@@ -53,45 +46,57 @@ describe('the connector k8s/ registers', () => {
     );
     assert.equal(committed['connector.class'], 'io.debezium.connector.mysql.MySqlConnector');
   });
-
-  it('reaches MySQL and Kafka through their Services', () => {
-    const config = connectorConfig(k8sConnectorSettings);
-    const database = resolveEndpoint(objects, config['database.hostname'] ?? '', Number(config['database.port']));
-    assert.equal(database.workload.object.metadata.name, 'mysql');
-    for (const broker of (config['schema.history.internal.kafka.bootstrap.servers'] ?? '').split(',')) {
-      assert.equal(resolveEndpoint(objects, ...hostAndPort(broker)).workload.object.metadata.name, 'kafka');
-    }
-  });
-
-  it('is what the Job mounts and PUTs to connect:8083/connectors/userdata-cdc/config', () => {
-    const files = registrationFiles();
-    const register = container(job().pod, 'register');
-    const env = environmentOf(objects, register);
-    assert.equal(env.CONNECTOR_NAME, connectorName);
-    const mounted = env.CONNECTOR_CONFIG?.replace(/^\/etc\/connector\//, '') ?? '';
-    assert.equal(files[mounted], connectorFiles()['userdata-cdc.json']);
-    assert.deepEqual(register.command, ['node', '/etc/connector/register-connector.mjs']);
-    assert.equal(files['register-connector.mjs'], readFileSync(join(connectFolder, 'register-connector.mjs'), 'utf8'));
-    const url = new URL(env.CONNECT_URL ?? '');
-    assert.equal(resolveEndpoint(objects, url.hostname, Number(url.port)).workload.object.metadata.name, 'connect');
-  });
-
-  it("lets Kafka Connect resolve the password from the Secret's DEBEZIUM_PASSWORD, mounted where the reference points", () => {
-    const { pod } = workload(objects, 'Deployment', 'connect');
-    const mount = container(pod, 'connect').volumeMounts?.find((m) => m.mountPath === connectSecretsFolder);
-    const secret = pod.volumes?.find((v) => v.name === mount?.name)?.secret;
-    assert.match(secret?.secretName ?? '', /^database-passwords-/);
-    assert.deepEqual(secret?.items, [{ key: debeziumPasswordKey, path: debeziumPasswordKey }]);
-    const worker = connectWorkerProperties(connectEnv());
-    const provider = /^\$\{(\w+):/.exec(debeziumPasswordReference)?.[1] ?? '';
-    assert.ok(worker['config.providers']?.split(',').includes(provider), `config.providers lacks ${provider}`);
-    assert.equal(
-      worker[`config.providers.${provider}.class`],
-      'org.apache.kafka.common.config.provider.DirectoryConfigProvider',
-    );
-    assert.equal(worker[`config.providers.${provider}.param.allowed.paths`], connectSecretsFolder);
-  });
 });
+
+for (const overlay of overlays) {
+  describe(`the connector k8s/${overlay.folder} registers`, () => {
+    let objects: KubernetesObject[];
+    before(async () => {
+      objects = await renderOverlay(overlay.folder);
+    });
+
+    it('reaches MySQL and Kafka through their Services', () => {
+      const config = connectorConfig(k8sConnectorSettings);
+      const database = resolveEndpoint(objects, config['database.hostname'] ?? '', Number(config['database.port']));
+      assert.equal(database.workload.object.metadata.name, 'mysql');
+      for (const broker of (config['schema.history.internal.kafka.bootstrap.servers'] ?? '').split(',')) {
+        assert.equal(resolveEndpoint(objects, ...hostAndPort(broker)).workload.object.metadata.name, 'kafka');
+      }
+    });
+
+    it('is what the Job mounts and PUTs to connect:8083/connectors/userdata-cdc/config', () => {
+      const files = registrationFiles(objects);
+      const register = container(job(objects).pod, 'register');
+      const env = environmentOf(objects, register);
+      assert.equal(env.CONNECTOR_NAME, connectorName);
+      const mounted = env.CONNECTOR_CONFIG?.replace(/^\/etc\/connector\//, '') ?? '';
+      assert.equal(files[mounted], connectorFiles()['userdata-cdc.json']);
+      assert.deepEqual(register.command, ['node', '/etc/connector/register-connector.mjs']);
+      assert.equal(
+        files['register-connector.mjs'],
+        readFileSync(join(connectFolder, 'register-connector.mjs'), 'utf8'),
+      );
+      const url = new URL(env.CONNECT_URL ?? '');
+      assert.equal(resolveEndpoint(objects, url.hostname, Number(url.port)).workload.object.metadata.name, 'connect');
+    });
+
+    it("lets Kafka Connect resolve the password from the Secret's DEBEZIUM_PASSWORD, mounted where the reference points", () => {
+      const { pod } = workload(objects, 'Deployment', 'connect');
+      const mount = container(pod, 'connect').volumeMounts?.find((m) => m.mountPath === connectSecretsFolder);
+      const secret = pod.volumes?.find((v) => v.name === mount?.name)?.secret;
+      assert.match(secret?.secretName ?? '', /^database-passwords-/);
+      assert.deepEqual(secret?.items, [{ key: debeziumPasswordKey, path: debeziumPasswordKey }]);
+      const worker = connectWorkerProperties(environmentOf(objects, container(pod, 'connect')));
+      const provider = /^\$\{(\w+):/.exec(debeziumPasswordReference)?.[1] ?? '';
+      assert.ok(worker['config.providers']?.split(',').includes(provider), `config.providers lacks ${provider}`);
+      assert.equal(
+        worker[`config.providers.${provider}.class`],
+        'org.apache.kafka.common.config.provider.DirectoryConfigProvider',
+      );
+      assert.equal(worker[`config.providers.${provider}.param.allowed.paths`], connectSecretsFolder);
+    });
+  });
+}
 
 describe('the topics k8s/ creates', () => {
   const created: { topic: string; numPartitions?: number }[] = [];
@@ -110,66 +115,49 @@ describe('the topics k8s/ creates', () => {
   });
   after(() => mock.restoreAll());
 
-  it('are those createTopics() makes, with their partitions', () => {
+  it('are those createTopics() makes, with their partitions, then the schema history as Debezium makes it', () => {
     assert.ok(created.length > 0);
     assert.deepEqual(
       k8sTopics.map(({ topic, partitions }) => ({ topic, partitions })),
-      created.map(({ topic, numPartitions }) => ({ topic, partitions: numPartitions ?? 1 })),
+      [
+        ...created.map(({ topic, numPartitions }) => ({ topic, partitions: numPartitions ?? 1 })),
+        { topic: connectorConfig(k8sConnectorSettings)['schema.history.internal.kafka.topic'], partitions: 1 },
+      ],
     );
+    // KafkaSchemaHistory warns about a topic that compacts or forgets, and needs one partition to keep the order.
+    assert.deepEqual(schemaHistoryTopic.config, {
+      'cleanup.policy': 'delete',
+      'retention.ms': '-1',
+      'retention.bytes': '-1',
+    });
   });
 
-  it('are in the file the Job reads, on the broker the Job reaches', () => {
-    const files = registrationFiles();
-    const env = environmentOf(objects, container(job().pod, 'create-topics'));
-    const lines = (files[env.TOPICS_FILE?.replace(/^\/etc\/connector\//, '') ?? ''] ?? '')
-      .split('\n')
-      .filter((line) => line && !line.startsWith('#'));
-    assert.deepEqual(
-      lines,
-      created.map(({ topic, numPartitions }) => `${topic} ${numPartitions ?? 1}`),
-    );
-    assert.equal(
-      resolveEndpoint(objects, ...hostAndPort(env.BOOTSTRAP_SERVERS ?? '')).workload.object.metadata.name,
-      'kafka',
-    );
-  });
+  for (const overlay of overlays) {
+    describe(`by k8s/${overlay.folder}`, () => {
+      let objects: KubernetesObject[];
+      before(async () => {
+        objects = await renderOverlay(overlay.folder);
+      });
 
-  it('are waited for by push-email, so that its subscription cannot auto-create the change topic first', () => {
-    const { pod } = workload(objects, 'Deployment', 'push-email');
-    assert.equal(pod.initContainers?.[0]?.name, 'wait-for-topic');
-    const env = environmentOf(objects, container(pod, 'wait-for-topic'));
-    assert.equal(env.TOPIC, created[0]?.topic);
-  });
-});
+      it('are in the file the Job reads, on the broker the Job reaches', () => {
+        const files = registrationFiles(objects);
+        const env = environmentOf(objects, container(job(objects).pod, 'create-topics'));
+        const lines = (files[env.TOPICS_FILE?.replace(/^\/etc\/connector\//, '') ?? ''] ?? '')
+          .split('\n')
+          .filter((line) => line && !line.startsWith('#'));
+        assert.deepEqual(lines, k8sTopics.map(topicLine));
+        assert.equal(
+          resolveEndpoint(objects, ...hostAndPort(env.BOOTSTRAP_SERVERS ?? '')).workload.object.metadata.name,
+          'kafka',
+        );
+      });
 
-describe('Kafka and Kafka Connect in k8s/', () => {
-  it('run the broker with the settings every environment shares, advertising the kafka Service', () => {
-    const broker = kafkaBrokerProperties(kafkaEnv());
-    for (const [property, value] of Object.entries(singleNodeKafkaSettings)) {
-      assert.equal(broker[property], value, property);
-    }
-    const advertised = broker['advertised.listeners']?.split(',').map((listener) => listener.split('://')[1] ?? '');
-    for (const address of advertised ?? []) {
-      assert.equal(resolveEndpoint(objects, ...hostAndPort(address)).workload.object.metadata.name, 'kafka');
-    }
-    assert.match(
-      kafkaEnv().CLUSTER_ID ?? '',
-      /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/,
-      'a fixed cluster id, 16 bytes base64url',
-    );
-  });
-
-  it('run the Connect worker with the settings every environment shares, through the image contract only', () => {
-    const env = connectEnv();
-    const worker = connectWorkerProperties(env);
-    for (const [property, value] of Object.entries(connectWorkerSettings)) {
-      assert.equal(worker[property], value, property);
-    }
-    assert.equal(
-      resolveEndpoint(objects, ...hostAndPort(worker['bootstrap.servers'] ?? '')).workload.object.metadata.name,
-      'kafka',
-    );
-    const unknown = Object.keys(env).filter((v) => !v.startsWith('CONNECT_') && !connectImageVariables.includes(v));
-    assert.deepEqual(unknown, []);
-  });
+      it('are waited for by push-email, so that its subscription cannot auto-create the change topic first', () => {
+        const { pod } = workload(objects, 'Deployment', 'push-email');
+        assert.equal(pod.initContainers?.[0]?.name, 'wait-for-topic');
+        const env = environmentOf(objects, container(pod, 'wait-for-topic'));
+        assert.equal(env.TOPIC, created[0]?.topic);
+      });
+    });
+  }
 });

@@ -8,6 +8,7 @@ import { singleNodeKafkaSettings } from '../../support/components/kafka-node';
 import { kafkaVariable } from '../../support/environments/containers/kafka-kraft-container';
 import { connectWorkerProperties, kafkaBrokerProperties } from './image-contracts';
 import { container, environmentOf, workload } from './objects';
+import { production } from './overlays';
 import { renderOverlay } from './render';
 
 const entrypoint = join(__dirname, '..', '..', 'connect-image', 'docker-entrypoint.sh');
@@ -40,7 +41,7 @@ describe('the image contracts the checks rely on', () => {
   it("reads the Connect worker's properties from the rendered environment as connect-image's entrypoint does", async (t) => {
     // The entrypoint would start the real worker there instead of the stand-in.
     if (existsSync('/opt/kafka/bin/connect-distributed.sh')) return t.skip('this machine has /opt/kafka');
-    const objects = await renderOverlay();
+    const objects = await renderOverlay(production.folder);
     const env = {
       ...environmentOf(objects, container(workload(objects, 'Deployment', 'connect').pod, 'connect')),
       // A property with an underscore in its name, spelled with `__`.

@@ -5,23 +5,21 @@ import { newPasswords, operatorUser, provisionDatabase } from '../../support/com
 import type { KubernetesObject } from './kubernetes-schema';
 import { initSql, usersOf } from './mysql-init';
 import { type Container, container, environmentOf, workload } from './objects';
+import { microk8s, overlays } from './overlays';
 import { renderOverlay, secretKeys } from './render';
 import { debeziumPasswordKey, k8sConnectorSettings } from './render-connector-config';
 
-/** One distinct password per Secret key, so that the SQL shows which key each user's password comes from. */
-const passwords = Object.fromEntries(secretKeys().map((key) => [key, `pw-${key.toLowerCase()}`]));
+/**
+ * One distinct password per Secret key, so that the SQL shows which key each user's password comes from. The keys are
+ * every overlay's (manifests.test.ts holds each Secret to its secrets.env.example; these are the same).
+ */
+const passwords = Object.fromEntries(secretKeys(microk8s.folder).map((key) => [key, `pw-${key.toLowerCase()}`]));
 const keyOfPassword = new Map(Object.entries(passwords).map(([key, password]) => [`'${password}'`, key]));
 
-let objects: KubernetesObject[];
-
-before(async () => {
-  objects = await renderOverlay();
-});
+const { sql, status, stderr } = initSql(passwords);
+const users = usersOf(sql);
 
 describe('k8s/base/mysql/10-users.sh', () => {
-  const { sql, status, stderr } = initSql(passwords);
-  const users = usersOf(sql);
-
   it('runs in the entrypoint, creating both databases', () => {
     assert.equal(status, 0, stderr);
     assert.match(sql, /CREATE DATABASE IF NOT EXISTS clients /);
@@ -60,40 +58,53 @@ describe('k8s/base/mysql/10-users.sh', () => {
     assert.match(result.stderr, /USERDATA_PASSWORD is not set/);
   });
 
-  it('is what the mysql pod runs, with the passwords of the Secret', () => {
-    const pod = workload(objects, 'StatefulSet', 'mysql').pod;
-    const mysql = container(pod, 'mysql');
-    const mount = mysql.volumeMounts?.find((m) => m.mountPath === '/docker-entrypoint-initdb.d');
-    const volume = pod.volumes?.find((v) => v.name === mount?.name);
-    assert.match(volume?.configMap?.name ?? '', /^mysql-init-/);
-    const env = environmentOf(objects, mysql);
-    for (const key of secretKeys()) assert.ok(env[key], `mysql lacks ${key}`);
-  });
-
-  it('creates every user the manifests log in as, with the password they are given', () => {
-    const logins: [string, string, Container, string][] = [];
-    for (const name of ['userdata', 'push-email']) {
-      const pod = workload(objects, 'Deployment', name).pod;
-      const main = container(pod, name);
-      const migrate = container(pod, 'migrate');
-      logins.push([name, environmentOf(objects, main).DATABASE_USER ?? '', main, 'DATABASE_PASSWORD']);
-      logins.push([
-        `${name} migrate`,
-        environmentOf(objects, migrate).MIGRATION_USER ?? '',
-        migrate,
-        'MIGRATION_PASSWORD',
-      ]);
-    }
-    for (const [who, user, c, variable] of logins) {
-      const created = users.get(user);
-      assert.ok(created, `${who} logs in as ${user}, which 10-users.sh does not create`);
-      const key = c.env?.find((v) => v.name === variable)?.valueFrom?.secretKeyRef?.key;
-      assert.equal(key, keyOfPassword.get(created.password), `${who}: ${variable}`);
-    }
-    // Debezium: the connector's user, whose password Connect reads from the mounted Secret key.
-    assert.equal(keyOfPassword.get(users.get(k8sConnectorSettings.user)?.password ?? ''), debeziumPasswordKey);
+  it('has the same keys in every overlay', () => {
+    for (const { folder } of overlays) assert.deepEqual(secretKeys(folder), Object.keys(passwords), folder);
   });
 });
+
+for (const overlay of overlays) {
+  describe(`k8s/${overlay.folder} and 10-users.sh`, () => {
+    let objects: KubernetesObject[];
+    before(async () => {
+      objects = await renderOverlay(overlay.folder);
+    });
+
+    it('is what the mysql pod runs, with the passwords of the Secret', () => {
+      const pod = workload(objects, 'StatefulSet', 'mysql').pod;
+      const mysql = container(pod, 'mysql');
+      const mount = mysql.volumeMounts?.find((m) => m.mountPath === '/docker-entrypoint-initdb.d');
+      const volume = pod.volumes?.find((v) => v.name === mount?.name);
+      assert.match(volume?.configMap?.name ?? '', /^mysql-init-/);
+      const env = environmentOf(objects, mysql);
+      for (const key of secretKeys(overlay.folder)) assert.ok(env[key], `mysql lacks ${key}`);
+    });
+
+    it('creates every user the manifests log in as, with the password they are given', () => {
+      const logins: [string, string, Container, string][] = [];
+      for (const name of ['userdata', 'push-email']) {
+        const pod = workload(objects, 'Deployment', name).pod;
+        const main = container(pod, name);
+        const migrate = container(pod, 'migrate');
+        logins.push([name, environmentOf(objects, main).DATABASE_USER ?? '', main, 'DATABASE_PASSWORD']);
+        logins.push([
+          `${name} migrate`,
+          environmentOf(objects, migrate).MIGRATION_USER ?? '',
+          migrate,
+          'MIGRATION_PASSWORD',
+        ]);
+      }
+      for (const [who, user, c, variable] of logins) {
+        const created = users.get(user);
+        assert.ok(created, `${who} logs in as ${user}, which 10-users.sh does not create`);
+        const key = c.env?.find((v) => v.name === variable)?.valueFrom?.secretKeyRef?.key;
+        assert.equal(key, keyOfPassword.get(created.password), `${who}: ${variable}`);
+      }
+      // Debezium: the connector's user, whose password Connect reads from the mounted Secret key.
+      assert.equal(keyOfPassword.get(users.get(k8sConnectorSettings.user)?.password ?? ''), debeziumPasswordKey);
+    });
+  });
+}
 
 /** The users support/components/provisioning.ts creates for the other environments, and their grants, as it runs. */
 async function harnessUsers(): Promise<Map<string, string[]>> {

@@ -35,11 +35,22 @@ export interface Container {
   };
   volumeMounts?: { name: string; mountPath: string }[];
 }
+/** A podAffinityTerm: the pods it is about, and the topology (node, zone) they share or not. */
+export interface PodAffinityTerm {
+  labelSelector?: { matchLabels?: Record<string, string> };
+  topologyKey: string;
+}
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
   enableServiceLinks?: boolean;
   automountServiceAccountToken?: boolean;
+  affinity?: {
+    podAntiAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+      preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; podAffinityTerm: PodAffinityTerm }[];
+    };
+  };
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
   volumes?: {
     name: string;
@@ -57,6 +68,7 @@ export interface ServicePort {
 export interface ServiceSpec {
   type?: string;
   clusterIP?: string;
+  publishNotReadyAddresses?: boolean;
   selector?: Record<string, string>;
   ports: ServicePort[];
 }
@@ -84,6 +96,19 @@ export function workload(objects: readonly KubernetesObject[], kind: string, nam
   const found = workloads(objects).find((w) => w.object.kind === kind && w.object.metadata.name === name);
   if (!found) throw new Error(`No ${kind}/${name} in the rendered manifests`);
   return found;
+}
+
+/** The pods a workload runs: its replicas (1 when unset), 1 for a Job. */
+export function replicasOf(w: Workload): number {
+  if (w.object.kind === 'Job') return 1;
+  return (w.object.spec as { replicas?: number }).replicas ?? 1;
+}
+
+/** The workloads whose pods carry every label of `selector`. */
+export function selectedWorkloads(objects: readonly KubernetesObject[], selector: Record<string, string>): Workload[] {
+  return workloads(objects).filter((w) =>
+    Object.entries(selector).every(([label, value]) => w.podLabels[label] === value),
+  );
 }
 
 export function allContainers(pod: PodSpec): Container[] {
@@ -173,10 +198,7 @@ export function resolveEndpoint(
   if (!service) throw new Error(`${host}:${port}: no Service ${host}`);
   const servicePort = service.spec.ports.find((p) => p.port === port);
   if (!servicePort) throw new Error(`${host}:${port}: Service ${host} has no port ${port}`);
-  const selector = service.spec.selector ?? {};
-  const picked = workloads(objects).filter((w) =>
-    Object.entries(selector).every(([label, value]) => w.podLabels[label] === value),
-  );
+  const picked = selectedWorkloads(objects, service.spec.selector ?? {});
   if (picked.length !== 1) throw new Error(`${host}:${port}: the selector picks ${picked.length} workloads`);
   const [target] = picked as [Workload];
   for (const c of target.pod.containers) {
@@ -184,6 +206,42 @@ export function resolveEndpoint(
     if (number !== undefined) return { workload: target, container: c, containerPort: number };
   }
   throw new Error(`${host}:${port}: no container of ${target.object.metadata.name} has port ${servicePort.targetPort}`);
+}
+
+/**
+ * Where `host:port` leads from a pod of the namespace: a Service by its name (resolveEndpoint), or one pod of a
+ * StatefulSet by its stable name `<statefulset>-<ordinal>.<its governing Service>`, which must be headless and select
+ * it. A pod's name needs no Service port: the container port is the port. `ordinal` says which pod, when it is one.
+ */
+export function resolveAddress(
+  objects: readonly KubernetesObject[],
+  host: string,
+  port: number,
+): { workload: Workload; container: Container; containerPort: number; ordinal?: number } {
+  const podName = /^(.+)-(\d+)\.([^.]+)$/.exec(host);
+  if (!podName) return resolveEndpoint(objects, host, port);
+  const [, name = '', ordinal = '', serviceName = ''] = podName;
+  const statefulSet = workloads(objects).find(
+    (w) => w.object.kind === 'StatefulSet' && w.object.metadata.name === name,
+  );
+  if (!statefulSet) throw new Error(`${host}:${port}: no StatefulSet ${name}`);
+  if ((statefulSet.object.spec as { serviceName?: string }).serviceName !== serviceName) {
+    throw new Error(`${host}:${port}: ${serviceName} is not the governing Service of StatefulSet ${name}`);
+  }
+  const service = services(objects).find((s) => s.name === serviceName);
+  if (service?.spec.clusterIP !== 'None') throw new Error(`${host}:${port}: no headless Service ${serviceName}`);
+  if (!selectedWorkloads(objects, service.spec.selector ?? {}).some((w) => w.object === statefulSet.object)) {
+    throw new Error(`${host}:${port}: Service ${serviceName} does not select the pods of ${name}`);
+  }
+  if (Number(ordinal) >= replicasOf(statefulSet)) {
+    throw new Error(`${host}:${port}: StatefulSet ${name} has ${replicasOf(statefulSet)} pods, no ${name}-${ordinal}`);
+  }
+  for (const c of statefulSet.pod.containers) {
+    if (containerPort(c, port) !== undefined) {
+      return { workload: statefulSet, container: c, containerPort: port, ordinal: Number(ordinal) };
+    }
+  }
+  throw new Error(`${host}:${port}: no container of ${name} has port ${port}`);
 }
 
 /** `host:port` → [host, port]. */

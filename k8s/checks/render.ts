@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,14 +8,25 @@ import { parseAllDocuments } from 'yaml';
 import type { KubernetesObject } from './kubernetes-schema';
 
 export const k8sFolder = join(__dirname, '..', '..', 'k8s');
-export const overlay = 'overlays/microk8s';
-export const secretsExample = join(k8sFolder, overlay, 'secrets.env.example');
 
 const kubectl = process.env.KUBECTL ?? 'kubectl';
 
-/** The keys of secrets.env.example, in order. */
-export function secretKeys(): string[] {
-  return readFileSync(secretsExample, 'utf8')
+/** The overlays in k8s/overlays, as paths relative to k8s/ (`overlays/microk8s`). */
+export function overlayFolders(): string[] {
+  return readdirSync(join(k8sFolder, 'overlays'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `overlays/${entry.name}`)
+    .sort();
+}
+
+/** The secrets.env.example of an overlay (a path relative to k8s/). */
+export function secretsExample(overlay: string): string {
+  return join(k8sFolder, overlay, 'secrets.env.example');
+}
+
+/** The keys of an overlay's secrets.env.example, in order. */
+export function secretKeys(overlay: string): string[] {
+  return readFileSync(secretsExample(overlay), 'utf8')
     .split('\n')
     .map((line) => /^([A-Z0-9_]+)=/.exec(line)?.[1])
     .filter((key): key is string => key !== undefined);
@@ -26,7 +37,8 @@ export interface K8sCopy {
   readonly folder: string;
   /** Replaces text in a file of the copy (a path relative to k8s/); fails when the text is not there. */
   edit(file: string, from: string | RegExp, to: string): void;
-  render(kustomization?: string): Promise<KubernetesObject[]>;
+  /** `kubectl kustomize` of a kustomization of the copy, a path relative to k8s/ (`overlays/production`, `base`). */
+  render(kustomization: string): Promise<KubernetesObject[]>;
   remove(): void;
 }
 
@@ -38,8 +50,10 @@ export function copyK8s(): K8sCopy {
   const folder = mkdtempSync(join(tmpdir(), 'cdc-harness-k8s-'));
   // A real secrets.env of the work tree stays where it is.
   cpSync(k8sFolder, folder, { recursive: true, filter: (source) => basename(source) !== 'secrets.env' });
-  const secrets = secretKeys().map((key) => `${key}=${randomBytes(18).toString('hex')}`);
-  writeFileSync(join(folder, overlay, 'secrets.env'), `${secrets.join('\n')}\n`);
+  for (const overlay of overlayFolders().filter((overlay) => existsSync(secretsExample(overlay)))) {
+    const secrets = secretKeys(overlay).map((key) => `${key}=${randomBytes(18).toString('hex')}`);
+    writeFileSync(join(folder, overlay, 'secrets.env'), `${secrets.join('\n')}\n`);
+  }
   return {
     folder,
     edit(file, from, to) {
@@ -49,7 +63,7 @@ export function copyK8s(): K8sCopy {
       if (edited === text) throw new Error(`${file} has no ${from}`);
       writeFileSync(path, edited);
     },
-    render: (kustomization = overlay) => renderKustomization(join(folder, kustomization)),
+    render: (kustomization) => renderKustomization(join(folder, kustomization)),
     remove: () => rmSync(folder, { recursive: true, force: true }),
   };
 }
@@ -71,12 +85,18 @@ export function parseYamlStream(text: string): KubernetesObject[] {
   });
 }
 
-/** Renders the MicroK8s overlay once, from a copy with a generated secrets.env. */
-export async function renderOverlay(): Promise<KubernetesObject[]> {
-  const copy = copyK8s();
-  try {
-    return await copy.render();
-  } finally {
-    copy.remove();
+const rendered = new Map<string, Promise<KubernetesObject[]>>();
+
+/**
+ * Renders an overlay (a path relative to k8s/) from a copy with a generated secrets.env, once per process: the checks
+ * only read what it returns.
+ */
+export function renderOverlay(overlay: string): Promise<KubernetesObject[]> {
+  let objects = rendered.get(overlay);
+  if (!objects) {
+    const copy = copyK8s();
+    objects = copy.render(overlay).finally(() => copy.remove());
+    rendered.set(overlay, objects);
   }
+  return objects;
 }

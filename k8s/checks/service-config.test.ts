@@ -20,42 +20,11 @@ import {
   resolveEndpoint,
   workload,
 } from './objects';
+import { overlays } from './overlays';
 import { renderOverlay } from './render';
 import { projectServices, requiredVariables, serviceConfigProblems } from './service-config';
 
-let objects: KubernetesObject[];
-
-before(async () => {
-  objects = await renderOverlay();
-});
-
-function mainContainer(name: string): Container {
-  return container(workload(objects, 'Deployment', name).pod, name);
-}
-
-describe("k8s/ and the services' configuration", () => {
-  for (const service of projectServices) {
-    it(`gives ${service.deployment} only variables its schema knows, every required one, and values it accepts`, () => {
-      assert.ok(requiredVariables(service.environment).length > 0, 'the schema has required variables to check');
-      assert.deepEqual(serviceConfigProblems(objects, service), []);
-    });
-
-    it(`listens on all interfaces of the ${service.deployment} pod, on its named container port`, () => {
-      const c = mainContainer(service.deployment);
-      const config = service.load(environmentOf(objects, c));
-      assert.equal(config.http.host, '0.0.0.0', 'the default 127.0.0.1 is unreachable from the Service');
-      assert.equal(containerPort(c, 'http'), config.http.port);
-      const { containerPort: behindService } = resolveEndpoint(objects, service.deployment, config.http.port);
-      assert.equal(behindService, config.http.port);
-    });
-
-    it(`probes ${service.deployment}'s /ready and /health on its http port`, () => {
-      const c = mainContainer(service.deployment);
-      assert.deepEqual(c.readinessProbe?.httpGet, { path: '/ready', port: 'http' });
-      assert.deepEqual(c.livenessProbe?.httpGet, { path: '/health', port: 'http' });
-    });
-  }
-
+describe("the services' transports", () => {
   it('finds /health and /ready where the probes look: both transports answer them', async () => {
     const userdata = createApp({
       checkDatabase: async () => {},
@@ -66,57 +35,92 @@ describe("k8s/ and the services' configuration", () => {
       for (const path of ['/health', '/ready']) assert.equal((await app.request(path)).status, 200, path);
     }
   });
-
-  it('points both services at the mysql Service, and push-email at kafka, maildev and the topics', () => {
-    for (const name of ['userdata', 'push-email']) {
-      const env = environmentOf(objects, mainContainer(name));
-      assert.equal(env.DATABASE_HOST, 'mysql');
-      assert.equal(resolveEndpoint(objects, 'mysql', Number(env.DATABASE_PORT)).workload.object.metadata.name, 'mysql');
-    }
-    const env = environmentOf(objects, mainContainer('push-email'));
-    for (const broker of (env.KAFKA_BROKERS ?? '').split(',')) {
-      assert.equal(resolveEndpoint(objects, ...hostAndPort(broker)).workload.object.metadata.name, 'kafka');
-    }
-    const smtp = resolveEndpoint(objects, env.SMTP_HOST ?? '', Number(env.SMTP_PORT));
-    assert.equal(smtp.workload.object.metadata.name, 'maildev');
-    assert.equal(env.KAFKA_TOPIC, changeTopic);
-    assert.equal(env.KAFKA_DLQ_TOPIC, deadLetterTopic);
-  });
-
-  it('starts each service with its compiled entry point, and migrates first with its own migrate command', () => {
-    for (const name of ['userdata', 'push-email']) {
-      const pod = workload(objects, 'Deployment', name).pod;
-      assert.deepEqual(container(pod, name).command, ['node', `/app/dist/${name}/main.js`]);
-      assert.deepEqual(container(pod, 'migrate').command, ['node', `/app/dist/${name}/migrate.js`]);
-      for (const file of ['main', 'migrate']) {
-        assert.ok(existsSync(join(__dirname, '..', '..', 'src', name, `${file}.ts`)), `src/${name}/${file}.ts`);
-      }
-    }
-  });
-
-  it("gives each migrate init container exactly what the migrate command reads, and the migrator's password", async () => {
-    const required = parseMissing(await migrateOutcome(userdataMigrations, {}));
-    assert.deepEqual(required.sort(), ['MIGRATION_PASSWORD', 'MIGRATION_USER']);
-    const known = new Set([...Object.keys(databaseLocation('clients')), ...required]);
-    for (const [name, migrations, user] of [
-      ['userdata', userdataMigrations, 'userdata_migrator'],
-      ['push-email', pushEmailMigrations, 'push_email_migrator'],
-    ] as const) {
-      const env = environmentOf(objects, container(workload(objects, 'Deployment', name).pod, 'migrate'));
-      assert.deepEqual(
-        Object.keys(env).filter((variable) => !known.has(variable)),
-        [],
-        `${name}: variables migrate does not read`,
-      );
-      assert.equal(env.MIGRATION_USER, user);
-      assert.deepEqual(env.DATABASE_NAME, environmentOf(objects, mainContainer(name)).DATABASE_NAME);
-      // The real command, with the rendered variables, gets past its configuration to the connection (refused here).
-      const outcome = await migrateOutcome(migrations, { ...env, DATABASE_HOST: '127.0.0.1', DATABASE_PORT: '1' });
-      assert.doesNotMatch(outcome, /invalid configuration/);
-      assert.match(outcome, /ECONNREFUSED/);
-    }
-  });
 });
+
+for (const overlay of overlays) {
+  describe(`k8s/${overlay.folder} and the services' configuration`, () => {
+    let objects: KubernetesObject[];
+    before(async () => {
+      objects = await renderOverlay(overlay.folder);
+    });
+    const mainContainer = (name: string): Container => container(workload(objects, 'Deployment', name).pod, name);
+
+    for (const service of projectServices) {
+      it(`gives ${service.deployment} only variables its schema knows, every required one, and values it accepts`, () => {
+        assert.ok(requiredVariables(service.environment).length > 0, 'the schema has required variables to check');
+        assert.deepEqual(serviceConfigProblems(objects, service), []);
+      });
+
+      it(`listens on all interfaces of the ${service.deployment} pod, on its named container port`, () => {
+        const c = mainContainer(service.deployment);
+        const config = service.load(environmentOf(objects, c));
+        assert.equal(config.http.host, '0.0.0.0', 'the default 127.0.0.1 is unreachable from the Service');
+        assert.equal(containerPort(c, 'http'), config.http.port);
+        const { containerPort: behindService } = resolveEndpoint(objects, service.deployment, config.http.port);
+        assert.equal(behindService, config.http.port);
+      });
+
+      it(`probes ${service.deployment}'s /ready and /health on its http port`, () => {
+        const c = mainContainer(service.deployment);
+        assert.deepEqual(c.readinessProbe?.httpGet, { path: '/ready', port: 'http' });
+        assert.deepEqual(c.livenessProbe?.httpGet, { path: '/health', port: 'http' });
+      });
+    }
+
+    it('points both services at the mysql Service, and push-email at kafka, maildev and the topics', () => {
+      for (const name of ['userdata', 'push-email']) {
+        const env = environmentOf(objects, mainContainer(name));
+        assert.equal(env.DATABASE_HOST, 'mysql');
+        assert.equal(
+          resolveEndpoint(objects, 'mysql', Number(env.DATABASE_PORT)).workload.object.metadata.name,
+          'mysql',
+        );
+      }
+      const env = environmentOf(objects, mainContainer('push-email'));
+      for (const broker of (env.KAFKA_BROKERS ?? '').split(',')) {
+        assert.equal(resolveEndpoint(objects, ...hostAndPort(broker)).workload.object.metadata.name, 'kafka');
+      }
+      const smtp = resolveEndpoint(objects, env.SMTP_HOST ?? '', Number(env.SMTP_PORT));
+      assert.equal(smtp.workload.object.metadata.name, 'maildev');
+      assert.equal(env.KAFKA_TOPIC, changeTopic);
+      assert.equal(env.KAFKA_DLQ_TOPIC, deadLetterTopic);
+    });
+
+    it('starts each service with its compiled entry point, and migrates first with its own migrate command', () => {
+      for (const name of ['userdata', 'push-email']) {
+        const pod = workload(objects, 'Deployment', name).pod;
+        assert.deepEqual(container(pod, name).command, ['node', `/app/dist/${name}/main.js`]);
+        assert.deepEqual(container(pod, 'migrate').command, ['node', `/app/dist/${name}/migrate.js`]);
+        for (const file of ['main', 'migrate']) {
+          assert.ok(existsSync(join(__dirname, '..', '..', 'src', name, `${file}.ts`)), `src/${name}/${file}.ts`);
+        }
+      }
+    });
+
+    it("gives each migrate init container exactly what the migrate command reads, and the migrator's password", async () => {
+      const required = parseMissing(await migrateOutcome(userdataMigrations, {}));
+      assert.deepEqual(required.sort(), ['MIGRATION_PASSWORD', 'MIGRATION_USER']);
+      const known = new Set([...Object.keys(databaseLocation('clients')), ...required]);
+      for (const [name, migrations, user] of [
+        ['userdata', userdataMigrations, 'userdata_migrator'],
+        ['push-email', pushEmailMigrations, 'push_email_migrator'],
+      ] as const) {
+        const env = environmentOf(objects, container(workload(objects, 'Deployment', name).pod, 'migrate'));
+        assert.deepEqual(
+          Object.keys(env).filter((variable) => !known.has(variable)),
+          [],
+          `${name}: variables migrate does not read`,
+        );
+        assert.equal(env.MIGRATION_USER, user);
+        assert.deepEqual(env.DATABASE_NAME, environmentOf(objects, mainContainer(name)).DATABASE_NAME);
+        // The real command, with the rendered variables, gets past its configuration to the connection (refused here).
+        const outcome = await migrateOutcome(migrations, { ...env, DATABASE_HOST: '127.0.0.1', DATABASE_PORT: '1' });
+        assert.doesNotMatch(outcome, /invalid configuration/);
+        assert.match(outcome, /ECONNREFUSED/);
+      }
+    });
+  });
+}
 
 /** Runs a migrate command in this process, its exit and console stubbed: what it printed to stderr. */
 async function migrateOutcome(folder: string, env: NodeJS.ProcessEnv): Promise<string> {

@@ -1,4 +1,4 @@
-import { type Admin, type Consumer, Kafka, logLevel } from 'kafkajs';
+import { type Admin, AssignerProtocol, type Consumer, Kafka, logLevel } from 'kafkajs';
 import { eventually } from '../lib/eventually';
 
 /** A record of the change topic as the specs see it: its place in the topic, its key and its parsed value. */
@@ -109,6 +109,31 @@ export class ChangeFeed {
         awaiting: `${groupId} to commit every record of ${this.topic}`,
         timeoutMs,
         intervalMs: 50,
+        lastSeen: () => last,
+      },
+    );
+  }
+
+  /** Waits until the consumer group is stable with `members` members, each holding partitions of the topic. */
+  async untilSharedBy(groupId: string, members: number, timeoutMs = 30_000): Promise<void> {
+    let last = 'not described yet';
+    await eventually(
+      async () => {
+        const { groups } = await this.admin.describeGroups([groupId]);
+        const group = groups[0];
+        const holding = (group?.members ?? []).map((member) => {
+          const assignment = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
+          return assignment?.assignment[this.topic]?.length ?? 0;
+        });
+        last = `${group?.state}: partitions per member ${JSON.stringify(holding)}`;
+        return group?.state === 'Stable' && holding.length === members && holding.every((n) => n > 0)
+          ? true
+          : undefined;
+      },
+      {
+        awaiting: `${groupId} to share ${this.topic} between ${members} members`,
+        timeoutMs,
+        intervalMs: 200,
         lastSeen: () => last,
       },
     );

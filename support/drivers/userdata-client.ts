@@ -82,6 +82,11 @@ export class UserdataClient {
     return this.request('GET', `/users/${id}`);
   }
 
+  /** GET /ready: 200 while userdata can do its job, 503 problem+json while its database does not answer. */
+  readiness(): Promise<ApiResponse> {
+    return this.request('GET', '/ready');
+  }
+
   /**
    * Sends each request exactly as given, one after the other, as a client that sends what a well-behaved one never
    * would. A request that gets no answer (the connection dropped) is kept with status 0 and the error as its body.

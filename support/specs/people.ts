@@ -50,6 +50,17 @@ export class People {
     await Promise.all(people.map(({ name, user }) => this.change(name, { address: `${name}'s new home, ${user.id}` })));
   }
 
+  /**
+   * `name` tries to move to `address`: userdata's answer, or the error of a request that got none (userdata down).
+   * An accepted move becomes the person's details as they are now.
+   */
+  async tryToMove(name: string, address: string): Promise<ApiResponse | Error> {
+    const person = this.person(name);
+    const answer = await this.userdata.tryToChange(person.user.id, { address }).catch((error: Error) => error);
+    if (!(answer instanceof Error) && answer.status === 200) this.remember(person, answer.body as UserResource);
+    return answer;
+  }
+
   async deleteAccountOf(name: string): Promise<void> {
     await this.userdata.delete(this.person(name).user.id);
   }

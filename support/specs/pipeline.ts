@@ -38,6 +38,20 @@ export class Pipeline {
     );
   }
 
+  /** Waits until push-email's consumer group has `instances` members, each handling some of the partitions. */
+  async untilSharedBy(instances: number): Promise<void> {
+    await this.changeFeed.untilSharedBy(this.topology.pushEmailGroupId, instances);
+  }
+
+  /** Every record about these people that Debezium read from a snapshot (op `r`) rather than from the binlog. */
+  snapshotReadsAbout(people: readonly Person[]): string[] {
+    return people.flatMap(({ name }) =>
+      this.operationsCapturedAbout(name)
+        .filter((op) => op === 'r')
+        .map(() => name),
+    );
+  }
+
   /** Waits until the change feed holds a record of `name`'s user with this operation (c, u, d). */
   captured(name: string, op: 'c' | 'u' | 'd', what: string): Promise<CapturedRecord> {
     const { id } = this.people.person(name).user;

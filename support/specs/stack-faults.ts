@@ -1,16 +1,147 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { longestClientTimeoutMs } from '../components/client-timeouts';
+import type { ComponentControl } from '../components/environment';
+import type { ConnectRest } from '../drivers/connect-rest';
+import type { DatabaseOperator } from '../drivers/database-operator';
+import type { ApiResponse, UserdataClient } from '../drivers/userdata-client';
 import { eventually } from '../lib/eventually';
 import type { Inbox } from '../mail/inbox';
-import type { RunningStack } from '../stack/start-stack';
+import type { PushEmailInstance, RunningStack, StackComponent } from '../stack/start-stack';
+
+/** How a scenario names the parts of the stack. */
+export const componentNames: Readonly<Record<string, StackComponent>> = {
+  'the database': 'database',
+  'the Kafka broker': 'kafka',
+  'Kafka Connect': 'connect',
+  userdata: 'userdata',
+  'push-email': 'push-email',
+};
+
+/** Longer than every client's session and request timeout, so that each of them gives up once during a freeze. */
+export const freezeMs = Math.ceil(longestClientTimeoutMs * 1.5);
+
+/** What the operators changed under the pipeline, so that repair() can put it back. */
+interface OperatorChanges {
+  debeziumPasswordChanged: boolean;
+  addedColumns: string[];
+}
 
 /**
  * What a scenario does to the stack to see how the product copes: the mail server going down or refusing a
  * recipient, push-email crashing. `repair()` undoes all of it for the next scenario.
  */
 export class StackFaults {
+  private readonly extraInstances: PushEmailInstance[] = [];
+  private readonly operatorChanges: OperatorChanges = { debeziumPasswordChanged: false, addedColumns: [] };
+  /** What userdata's /ready answered while a fault kept its database away. */
+  readonly readinessDuringOutage: ApiResponse[] = [];
+  /** How many emails a fault may have sent twice (the documented bound): only a push-email crash can. */
+  duplicateBound = 0;
+
   constructor(
     private readonly inbox: Inbox,
     private readonly stack: RunningStack,
+    private readonly connect: ConnectRest,
+    private readonly operator: DatabaseOperator,
+    private readonly userdata: UserdataClient,
   ) {}
+
+  component(name: StackComponent): ComponentControl {
+    return this.stack.components[name];
+  }
+
+  /**
+   * SIGKILL, then started again at once on its port with its data: the outage lasts as long as the restart. While it
+   * is down, userdata's readiness is noted when the database is the one down.
+   */
+  async killAndRestart(name: StackComponent): Promise<void> {
+    const component = this.component(name);
+    if (name === 'push-email') this.duplicateBound += this.pushEmailConcurrency;
+    await component.kill();
+    if (name === 'database') this.readinessDuringOutage.push(await this.userdata.readiness());
+    await component.restart();
+  }
+
+  /**
+   * Freezes the component for longer than every client's session and request timeout (freezeMs), then thaws it.
+   * While the database is frozen, waits for userdata to say it is not ready, which takes its statement timeout.
+   */
+  async freezeLongerThanTimeouts(name: StackComponent): Promise<void> {
+    const component = this.component(name);
+    const thawAt = Date.now() + freezeMs;
+    await component.freeze();
+    try {
+      if (name === 'database') await this.untilUserdataNotReady(freezeMs);
+      // The fault's own length, not a wait for an effect: a freeze shorter than the timeouts would prove less.
+      await delay(Math.max(0, thawAt - Date.now()));
+    } finally {
+      await component.thaw();
+    }
+  }
+
+  private async untilUserdataNotReady(timeoutMs: number): Promise<void> {
+    let last = 'no answer';
+    const answer = await eventually(
+      async () => {
+        const readiness = await this.userdata.readiness();
+        last = `${readiness.status}`;
+        return readiness.status === 200 ? undefined : readiness;
+      },
+      {
+        awaiting: 'userdata to say it is not ready, its database frozen',
+        timeoutMs,
+        intervalMs: 200,
+        lastSeen: () => last,
+      },
+    );
+    this.readinessDuringOutage.push(answer);
+  }
+
+  /** A second push-email in the same consumer group; resolves once the group has shared the partitions out. */
+  async addPushEmailInstance(): Promise<PushEmailInstance> {
+    const instance = await this.stack.addPushEmailInstance();
+    this.extraInstances.push(instance);
+    return instance;
+  }
+
+  /** The extra push-email instances this scenario started. */
+  get pushEmailInstances(): readonly PushEmailInstance[] {
+    return this.extraInstances;
+  }
+
+  /** A DBA changes the password of Debezium's account, and the task is restarted so that it logs in again. */
+  async changeDebeziumPassword(): Promise<void> {
+    this.operatorChanges.debeziumPasswordChanged = true;
+    await this.operator.setPasswordOf(this.stack.infrastructure.database.debezium.user, `changed-${Date.now()}`);
+    await this.connect.restartTask();
+  }
+
+  /** Puts Debezium's password back, then restarts what failed through Connect's REST API. */
+  async putBackDebeziumPasswordAndRestartConnector(): Promise<void> {
+    const { user, password } = this.stack.infrastructure.database.debezium;
+    await this.operator.setPasswordOf(user, password);
+    this.operatorChanges.debeziumPasswordChanged = false;
+    await this.connect.restartFailed();
+    await this.connect.untilTask('RUNNING');
+  }
+
+  /** The trace of the connector's failed task, once it has failed. */
+  async connectorTaskFailure(): Promise<string> {
+    return (await this.connect.untilTask('FAILED')).trace ?? '(no trace)';
+  }
+
+  async assertConnectorRunning(): Promise<void> {
+    const task = await this.connect.taskState();
+    if (task?.state !== 'RUNNING') throw new Error(`The connector's task is ${task?.state}: ${task?.trace ?? ''}`);
+  }
+
+  /** A migration adds a nullable column (of a name of its own) to the users table. */
+  async addColumnToUsers(): Promise<string> {
+    const column = `nickname_${Date.now().toString(36)}`;
+    this.operatorChanges.addedColumns.push(column);
+    await this.operator.addNullableColumn(column);
+    return column;
+  }
 
   /** The mail server stops accepting connections; what was received before is kept. */
   async mailServerGoesDown(): Promise<void> {
@@ -35,6 +166,7 @@ export class StackFaults {
    * Returns the count once push-email is gone: what had happened before the crash.
    */
   async crashPushEmailWhen(what: string, count: () => number, atLeast: number, timeoutMs = 20_000): Promise<number> {
+    this.duplicateBound += this.pushEmailConcurrency;
     await eventually(() => (count() >= atLeast ? true : undefined), {
       awaiting: `${atLeast} ${what} before killing push-email`,
       timeoutMs,
@@ -56,19 +188,39 @@ export class StackFaults {
   }
 
   /**
-   * Undoes whatever a scenario did, even one that failed half-way: the mail server accepts everyone and is up,
-   * push-email runs. Says what it had to bring back, for the scenario's report.
+   * Undoes whatever a scenario did, even one that failed half-way: every component thawed and running (in the order
+   * they depend on each other), the mail server up and accepting everyone, Debezium's password and the connector
+   * as they were, added columns dropped, extra push-email instances stopped. Says what it had to bring back, for
+   * the scenario's report.
    */
   async repair(): Promise<string[]> {
     const repaired: string[] = [];
+    for (const [name, component] of Object.entries(this.stack.components)) {
+      if (component.state === 'frozen') {
+        repaired.push(`${name} was still frozen at the end of the scenario: thawing it.`);
+        await component.thaw();
+      }
+      if (component.state === 'down') {
+        repaired.push(`${name} was not running at the end of the scenario: starting it again.`);
+        await component.restart();
+      }
+    }
+    for (const instance of this.extraInstances.splice(0)) await instance.stop();
     this.inbox.refuseNoOne();
     if (!this.inbox.isUp) {
       repaired.push('The mail server was still down at the end of the scenario: bringing it back.');
       await this.inbox.comeBack();
     }
-    if (!this.stack.services.pushEmail.isRunning) {
-      repaired.push('push-email was not running at the end of the scenario: starting it again.');
-      await this.stack.restartPushEmail();
+    if (this.operatorChanges.debeziumPasswordChanged) {
+      repaired.push("Debezium's password was still changed at the end of the scenario: putting it back.");
+      await this.putBackDebeziumPasswordAndRestartConnector();
+    }
+    for (const column of this.operatorChanges.addedColumns.splice(0)) await this.operator.dropColumn(column);
+    const task = await this.connect.taskState();
+    if (task?.state !== 'RUNNING') {
+      repaired.push(`The connector's task was ${task?.state ?? 'missing'} at the end of the scenario: restarting it.`);
+      await this.connect.restartFailed();
+      await this.connect.untilTask('RUNNING');
     }
     return repaired;
   }

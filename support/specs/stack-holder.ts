@@ -1,6 +1,7 @@
 import { deadLetterTopic } from '../components/debezium-connector';
 import { ChangeFeed } from '../drivers/change-feed';
 import { DatabaseMaintenance } from '../drivers/database';
+import { DatabaseOperator } from '../drivers/database-operator';
 import { DeadLetters } from '../drivers/dead-letters';
 import { PushEmailMetrics } from '../drivers/push-email-metrics';
 import { UserdataClient } from '../drivers/userdata-client';
@@ -15,6 +16,7 @@ export interface HeldStack {
   readonly changeFeed: ChangeFeed;
   readonly deadLetters: DeadLetters;
   readonly database: DatabaseMaintenance;
+  readonly operator: DatabaseOperator;
   readonly pushEmailMetrics: PushEmailMetrics;
 }
 
@@ -41,6 +43,13 @@ export async function holdStack(stack: RunningStack): Promise<void> {
       port: database.port,
       name: database.name,
       credentials: database.userdata,
+    }),
+    operator: new DatabaseOperator({
+      host: database.host,
+      port: database.port,
+      name: database.name,
+      operator: database.operator,
+      migrator: database.migrator,
     }),
     pushEmailMetrics: new PushEmailMetrics(`http://127.0.0.1:${stack.ports.pushEmail}/metrics`),
   };

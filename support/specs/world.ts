@@ -1,5 +1,7 @@
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import { ConnectRest } from '../drivers/connect-rest';
 import type { MalformedAnswer, UserdataClient } from '../drivers/userdata-client';
+import type { ChangeStream } from './change-stream';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { Mailboxes } from './mailboxes';
 import { MaintenanceJob } from './maintenance-job';
@@ -29,16 +31,18 @@ export class CdcWorld extends World {
   readonly userdata: UserdataClient;
   /** What userdata answered to each malformed request the scenario sent. */
   malformedAnswers: readonly MalformedAnswer[] = [];
+  /** The people moving one after another while a fault hits the pipeline. */
+  stream: ChangeStream | undefined;
 
   constructor(options: IWorldOptions) {
     super(options);
-    const { stack, userdata, inbox, changeFeed, deadLetters, database, pushEmailMetrics } = runningStack();
+    const { stack, userdata, inbox, changeFeed, deadLetters, database, operator, pushEmailMetrics } = runningStack();
     this.userdata = userdata;
     this.people = new People(userdata, changeFeed);
     this.mail = new Mailboxes(inbox, this.people);
     this.pipeline = new Pipeline(changeFeed, this.people, userdata, pushEmailMetrics, inbox, stack);
     this.deadLetters = new DeadLetterQueue(deadLetters, this.pipeline);
-    this.faults = new StackFaults(inbox, stack);
+    this.faults = new StackFaults(inbox, stack, new ConnectRest(stack.infrastructure.connect.url), operator, userdata);
     this.maintenanceJob = new MaintenanceJob(database, this.people);
   }
 

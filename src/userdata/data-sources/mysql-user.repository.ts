@@ -1,4 +1,4 @@
-import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { DatabaseUnavailable, EmailAlreadyInUse } from '../entities/errors';
 import {
   assertExpectedVersion,
@@ -28,6 +28,11 @@ const columns = 'id, name, email, address, version, created_at, updated_at';
  * Users in the `clients.users` table of MySQL or MariaDB; each write is one statement, and one row change in the
  * binlog (none when nothing changed). A conditional write checks the version in the same statement, so the check and
  * the write are one atomic step.
+ *
+ * Each write runs in a transaction committed only once the write and its read-back have answered: a write whose
+ * answer never came (the server was frozen, or went away) is never committed later, when the server reads what was
+ * sent before its silence and then finds the connection gone. So a caller told "unavailable" was not changed, but in
+ * one window: the COMMIT itself sent and its answer lost (at most one per pooled connection at the time of a fault).
  */
 export class MySqlUserRepository implements UserRepository {
   /**
@@ -44,12 +49,12 @@ export class MySqlUserRepository implements UserRepository {
     how: 'execute' | 'query',
     sql: string,
     values: readonly unknown[],
+    on: Pool | PoolConnection = this.pool,
   ): Promise<T> {
     try {
       const options = { sql, timeout: this.statementTimeoutMs };
       const params = [...values] as (string | number)[];
-      const [result] =
-        how === 'execute' ? await this.pool.execute<T>(options, params) : await this.pool.query<T>(options, params);
+      const [result] = how === 'execute' ? await on.execute<T>(options, params) : await on.query<T>(options, params);
       return result;
     } catch (error) {
       if (isUnreachable(error)) throw new DatabaseUnavailable({ cause: error });
@@ -57,19 +62,56 @@ export class MySqlUserRepository implements UserRepository {
     }
   }
 
-  async create(user: NewUser): Promise<User> {
-    const result = await this.run<ResultSetHeader>(
-      'execute',
-      'INSERT INTO users (name, email, address) VALUES (?, ?, ?)',
-      [user.name, user.email, user.address],
-    ).catch(duplicateEmail(user.email));
-    const created = await this.findById(result.insertId);
-    if (!created) throw new Error(`user ${result.insertId} vanished right after its insert`);
-    return created;
+  /**
+   * Runs `work` in a transaction on one connection and commits it. Any failure rolls back; a connection that failed
+   * to answer is destroyed, never handed back to the pool in an unknown state.
+   */
+  private async inTransaction<T>(work: (connection: PoolConnection) => Promise<T>): Promise<T> {
+    const connection = await this.connection();
+    try {
+      await this.run('query', 'START TRANSACTION', [], connection);
+      const result = await work(connection);
+      await this.run('query', 'COMMIT', [], connection);
+      connection.release();
+      return result;
+    } catch (error) {
+      if (error instanceof DatabaseUnavailable) {
+        connection.destroy();
+      } else {
+        await this.run('query', 'ROLLBACK', [], connection).then(
+          () => connection.release(),
+          () => connection.destroy(),
+        );
+      }
+      throw error;
+    }
   }
 
-  async findById(id: number): Promise<User | undefined> {
-    const rows = await this.run<UserRow[]>('execute', `SELECT ${columns} FROM users WHERE id = ?`, [id]);
+  private async connection(): Promise<PoolConnection> {
+    try {
+      return await this.pool.getConnection();
+    } catch (error) {
+      if (isUnreachable(error)) throw new DatabaseUnavailable({ cause: error });
+      throw error;
+    }
+  }
+
+  create(user: NewUser): Promise<User> {
+    return this.inTransaction(async (connection) => {
+      const result = await this.run<ResultSetHeader>(
+        'execute',
+        'INSERT INTO users (name, email, address) VALUES (?, ?, ?)',
+        [user.name, user.email, user.address],
+        connection,
+      ).catch(duplicateEmail(user.email));
+      const created = await this.findById(result.insertId, connection);
+      if (!created) throw new Error(`user ${result.insertId} vanished right after its insert`);
+      return created;
+    });
+  }
+
+  async findById(id: number, on: Pool | PoolConnection = this.pool): Promise<User | undefined> {
+    const rows = await this.run<UserRow[]>('execute', `SELECT ${columns} FROM users WHERE id = ?`, [id], on);
     return rows[0] && toUser(rows[0]);
   }
 
@@ -96,29 +138,35 @@ export class MySqlUserRepository implements UserRepository {
     // across round trips. MySQL evaluates a single-table UPDATE's assignments left to right, so the IF sees the old
     // values.
     const unchanged = given.map((field) => `BINARY ${field} <=> BINARY ?`).join(' AND ');
-    const result = await this.run<ResultSetHeader>(
-      'execute',
-      `UPDATE users SET version = IF(${unchanged}, version, version + 1), ${given
-        .map((field) => `${field} = ?`)
-        .join(', ')} WHERE id = ?${versionCondition(expected)}`,
-      [...values, ...values, id, ...(expected ?? [])],
-    ).catch(duplicateEmail(changes.email ?? ''));
-    const user = await this.findById(id);
-    // Nothing matched: no such user, or one at another version than expected.
-    if (result.affectedRows === 0 && user) assertExpectedVersion(user, expected);
-    return user;
+    return this.inTransaction(async (connection) => {
+      const result = await this.run<ResultSetHeader>(
+        'execute',
+        `UPDATE users SET version = IF(${unchanged}, version, version + 1), ${given
+          .map((field) => `${field} = ?`)
+          .join(', ')} WHERE id = ?${versionCondition(expected)}`,
+        [...values, ...values, id, ...(expected ?? [])],
+        connection,
+      ).catch(duplicateEmail(changes.email ?? ''));
+      const user = await this.findById(id, connection);
+      // Nothing matched: no such user, or one at another version than expected.
+      if (result.affectedRows === 0 && user) assertExpectedVersion(user, expected);
+      return user;
+    });
   }
 
-  async delete(id: number, expected: ExpectedVersions): Promise<boolean> {
-    const result = await this.run<ResultSetHeader>(
-      'execute',
-      `DELETE FROM users WHERE id = ?${versionCondition(expected)}`,
-      [id, ...(expected ?? [])],
-    );
-    if (result.affectedRows > 0) return true;
-    const user = await this.findById(id);
-    if (user) assertExpectedVersion(user, expected);
-    return false;
+  delete(id: number, expected: ExpectedVersions): Promise<boolean> {
+    return this.inTransaction(async (connection) => {
+      const result = await this.run<ResultSetHeader>(
+        'execute',
+        `DELETE FROM users WHERE id = ?${versionCondition(expected)}`,
+        [id, ...(expected ?? [])],
+        connection,
+      );
+      if (result.affectedRows > 0) return true;
+      const user = await this.findById(id, connection);
+      if (user) assertExpectedVersion(user, expected);
+      return false;
+    });
   }
 }
 

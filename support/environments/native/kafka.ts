@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { javaCommand, jvmOptions, properties } from '../../components/java';
@@ -33,7 +33,22 @@ export async function startKafka(options: KafkaOptions): Promise<{ process: Mana
   );
   const classpath = join(options.kafkaLibs, '*');
   const log = join(options.folder, 'kafka.log');
-  // A static voter set (controller.quorum.voters) is formatted without --standalone.
+  // A static voter set (controller.quorum.voters) is formatted without --standalone. A restart after a fault keeps
+  // its storage: formatting it again, under a new cluster id, fails.
+  if (!existsSync(join(options.folder, 'data', 'meta.properties'))) await formatStorage(config, classpath);
+
+  const process = new ManagedProcess({
+    name: 'Kafka',
+    command: javaCommand(),
+    args: [...jvmOptions('kafka'), '-cp', classpath, 'kafka.Kafka', config],
+    logFile: log,
+  });
+  const brokers = [`127.0.0.1:${options.port}`];
+  await waitForKafka(brokers, () => process.assertRunning());
+  return { process, brokers };
+}
+
+async function formatStorage(config: string, classpath: string): Promise<void> {
   await run(javaCommand(), [
     ...jvmOptions('kafka-storage'),
     '-cp',
@@ -48,14 +63,4 @@ export async function startKafka(options: KafkaOptions): Promise<{ process: Mana
   ]).catch((error: { stderr?: string; stdout?: string; message: string }) => {
     throw new Error(`Formatting Kafka's storage failed: ${error.stderr || error.stdout || error.message}`);
   });
-
-  const process = new ManagedProcess({
-    name: 'Kafka',
-    command: javaCommand(),
-    args: [...jvmOptions('kafka'), '-cp', classpath, 'kafka.Kafka', config],
-    logFile: log,
-  });
-  const brokers = [`127.0.0.1:${options.port}`];
-  await waitForKafka(brokers, () => process.assertRunning());
-  return { process, brokers };
 }

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
+import {
+  assertEveryAcceptedMoveEmailedOnce,
+  assertNoneRefused,
+  assertRefusedAsTemporarilyUnavailable,
+} from '../support/specs/assertions/fault-recovery';
+import { ChangeStream } from '../support/specs/change-stream';
+import { componentNames } from '../support/specs/stack-faults';
+import type { CdcWorld } from '../support/specs/world';
+import type { StackComponent } from '../support/stack/start-stack';
+
+defineParameterType({
+  name: 'component',
+  regexp: new RegExp(Object.keys(componentNames).join('|')),
+  transformer: (name: string): StackComponent => componentNames[name] as StackComponent,
+});
+
+/** The moves made while a fault hits: a stream must have been started. */
+function streamOf(world: CdcWorld): ChangeStream {
+  if (!world.stream) throw new Error('No one is moving one after another in this scenario');
+  return world.stream;
+}
+
+/** Waits until a third of the stream's moves are answered: the fault lands in the middle of it. */
+async function aThirdIn(world: CdcWorld): Promise<void> {
+  const stream = streamOf(world);
+  await stream.untilAnswered(Math.ceil(stream.moves.length / 3));
+}
+
+When('they move house one after another', function (this: CdcWorld) {
+  this.stream = ChangeStream.start(this.people, this.people.crowd);
+});
+
+When(
+  '{component} is killed and started again once a third of them have moved',
+  { timeout: 120_000 },
+  async function (this: CdcWorld, component: StackComponent) {
+    await aThirdIn(this);
+    await this.faults.killAndRestart(component);
+  },
+);
+
+When(
+  "{component} is frozen for longer than every client's timeouts once a third of them have moved",
+  { timeout: 120_000 },
+  async function (this: CdcWorld, component: StackComponent) {
+    await aThirdIn(this);
+    await this.faults.freezeLongerThanTimeouts(component);
+  },
+);
+
+When(
+  'a migration adds a nullable column to the users table once a third of them have moved',
+  async function (this: CdcWorld) {
+    await aThirdIn(this);
+    this.note(`Column added: ${await this.faults.addColumnToUsers()}`);
+  },
+);
+
+Then(
+  'every move userdata accepted is emailed exactly once, and no move it refused',
+  { timeout: 180_000 },
+  async function (this: CdcWorld) {
+    const stream = streamOf(this);
+    await stream.finished;
+    await this.pipeline.untilCaughtUp();
+    const refused = stream.refused.map(({ person }) => person.name);
+    const heldNow = new Map<string, string>();
+    for (const name of refused) heldNow.set(name, (await this.people.detailsHeldFor(name)).address);
+    assertEveryAcceptedMoveEmailedOnce(stream, this.mail, heldNow, {
+      atMostSentTwice: this.faults.duplicateBound,
+      // Only a COMMIT in flight when the database went away: one per pooled connection of userdata, at most.
+      atMostAppliedDespiteRefusal: 10,
+      note: this.note,
+    });
+  },
+);
+
+Then('userdata refused no move', function (this: CdcWorld) {
+  assertNoneRefused(streamOf(this));
+});
+
+Then(
+  'while the database was away userdata refused moves as temporarily unavailable, and said it was not ready',
+  { timeout: 60_000 },
+  async function (this: CdcWorld) {
+    await streamOf(this).finished;
+    assertRefusedAsTemporarilyUnavailable(streamOf(this), this.faults.readinessDuringOutage);
+  },
+);
+
+Then('Debezium resumed from where it had got to, without a new snapshot', function (this: CdcWorld) {
+  assert.deepEqual(this.pipeline.snapshotReadsAbout(this.people.crowd), [], 'records read by a new snapshot');
+});
+
+Then('the connector is still running', async function (this: CdcWorld) {
+  await this.faults.assertConnectorRunning();
+});
+
+When("Debezium's database password is changed under the connector", async function (this: CdcWorld) {
+  await this.faults.changeDebeziumPassword();
+});
+
+Then(
+  "the connector's task fails, saying the database refused Debezium's login",
+  { timeout: 90_000 },
+  async function (this: CdcWorld) {
+    assert.match(await this.faults.connectorTaskFailure(), /Access denied/i);
+  },
+);
+
+When(
+  "Debezium's password is put back and the connector restarted through Connect's REST API",
+  { timeout: 90_000 },
+  async function (this: CdcWorld) {
+    await this.faults.putBackDebeziumPasswordAndRestartConnector();
+  },
+);
+
+Given('a second push-email instance shares the change feed', { timeout: 90_000 }, async function (this: CdcWorld) {
+  await this.faults.addPushEmailInstance();
+  await this.pipeline.untilSharedBy(2);
+});
+
+Then('the first push-email instance was still down at the end', function (this: CdcWorld) {
+  assert.equal(this.faults.component('push-email').state, 'down', 'the first push-email was started again');
+  assert.equal(this.faults.pushEmailInstances[0]?.state, 'running', 'the second push-email is not running');
+});

@@ -1,0 +1,58 @@
+import type { ApiResponse } from '../drivers/userdata-client';
+import { eventually } from '../lib/eventually';
+import type { People, Person } from './people';
+
+/** One person's move within a stream: where to, and what userdata answered (an Error when it answered nothing). */
+export interface Move {
+  readonly person: Person;
+  readonly address: string;
+  answer?: ApiResponse | Error;
+}
+
+/**
+ * People moving house one after another at a steady pace, whatever happens to each move (open loop: a move does not
+ * wait for the one before it, as real clients do not), so that a fault lands in the middle of the stream.
+ */
+export class ChangeStream {
+  readonly moves: readonly Move[];
+  /** Settles once every move has its answer. */
+  readonly finished: Promise<void>;
+
+  private constructor(people: People, crowd: readonly Person[], everyMs: number) {
+    this.moves = crowd.map((person) => ({ person, address: `${person.name}'s new home, ${person.user.id}` }));
+    this.finished = Promise.all(
+      this.moves.map(async (move, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * everyMs));
+        move.answer = await people.tryToMove(move.person.name, move.address);
+      }),
+    ).then(() => undefined);
+  }
+
+  static start(people: People, crowd: readonly Person[], everyMs = 100): ChangeStream {
+    return new ChangeStream(people, crowd, everyMs);
+  }
+
+  /** Waits until `count` moves have their answer, whatever it is. */
+  async untilAnswered(count: number): Promise<void> {
+    await eventually(() => (this.answered.length >= count ? true : undefined), {
+      awaiting: `${count} moves answered by userdata`,
+      timeoutMs: 30_000,
+      intervalMs: 10,
+      lastSeen: () => `${this.answered.length} answered`,
+    });
+  }
+
+  get answered(): Move[] {
+    return this.moves.filter((move) => move.answer !== undefined);
+  }
+
+  /** The moves userdata accepted (200). */
+  get accepted(): Move[] {
+    return this.moves.filter(({ answer }) => answer && !(answer instanceof Error) && answer.status === 200);
+  }
+
+  /** The moves userdata did not accept: any other status, or no answer at all. */
+  get refused(): Move[] {
+    return this.moves.filter(({ answer }) => answer && (answer instanceof Error || answer.status !== 200));
+  }
+}
