@@ -13,7 +13,7 @@ export interface FaultRun {
   readonly applied: AppliedFault[];
   /** Planned faults there was no time left for, once the ones before had recovered. */
   readonly skipped: { readonly fault: PlannedFault; readonly why: string }[];
-  /** The fault being made now, until its component is back and the stack ready. */
+  /** The fault being made now, until its component is back and changes are emailed again. */
   inProgress?: { readonly fault: PlannedFault; readonly startedAt: number };
 }
 
@@ -25,14 +25,17 @@ export interface FaultRunnerOptions {
   readonly shape: ScheduleShape;
   /** Resolves once the whole stack is ready again; rejects if it does not become so. */
   readonly untilReady: () => Promise<void>;
+  /** Resolves once a change due after `since` has been emailed: changes flow end to end again. */
+  readonly untilFlowing: (since: number) => Promise<void>;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
 }
 
 /**
  * Makes the planned faults one at a time: kill (SIGKILL), then restart after the planned downtime; or freeze
- * (SIGSTOP), then thaw after the planned time. Each next fault waits for the stack to be ready again and for the
- * shortest gap after that, so its plan may slip; a fault that would then end within the run's tail is skipped.
+ * (SIGSTOP), then thaw after the planned time. Each next fault waits until the one before is over (the stack ready
+ * again, and a change made since emailed) and for the shortest gap after that, so its plan may slip; a fault that
+ * would then end within the run's tail is skipped.
  * `run.applied` grows as the faults happen, so a failed run still says what was done.
  */
 export async function runFaults(
@@ -78,10 +81,14 @@ export async function runFaults(
     await options.untilReady();
     const readyAt = Date.now();
     run.applied[run.applied.length - 1] = { ...fault, readyAt };
+    await options.untilFlowing(endedAt);
+    const flowingAt = Date.now();
+    run.applied[run.applied.length - 1] = { ...fault, readyAt, flowingAt };
     run.inProgress = undefined;
+    const after = (time: number) => `${((time - endedAt) / 1000).toFixed(1)} s`;
     options.log(
-      `${at(readyAt)} fault #${planned.index}: ${planned.component} back, the stack ready ${((readyAt - endedAt) / 1000).toFixed(1)} s after its ${planned.kind === 'kill' ? 'restart' : 'thaw'}`,
+      `${at(flowingAt)} fault #${planned.index}: ${planned.component} back; the stack ready ${after(readyAt)} and changes emailed again ${after(flowingAt)} after its ${planned.kind === 'kill' ? 'restart' : 'thaw'}`,
     );
-    calmFrom = readyAt + shape.gapMs[0];
+    calmFrom = flowingAt + shape.gapMs[0];
   }
 }

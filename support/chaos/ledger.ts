@@ -81,6 +81,11 @@ export const documentedRefusal = '503 problem+json, Retry-After';
 
 const addressChange = /Address: "[^"]*" → "([^"]*)"/g;
 
+/** The new addresses an email tells of ("Address: "old" → "new""); none for an email about anything else. */
+export function newAddressesIn(email: LedgerEmail): string[] {
+  return [...email.text.matchAll(addressChange)].map((match) => match[1] ?? '');
+}
+
 /**
  * Every change's emails, found by recipient and by the change's unique new address in the email's text; and the
  * emails that match no change made.
@@ -94,7 +99,7 @@ export function emailsOfChanges(
   const bySeq = new Map<number, LedgerEmail[]>();
   const unmatched: LedgerEmail[] = [];
   for (const email of [...emails].sort((a, b) => a.receivedAt - b.receivedAt)) {
-    const addresses = [...email.text.matchAll(addressChange)].map((match) => match[1] ?? '');
+    const addresses = newAddressesIn(email);
     if (addresses.length === 0) continue;
     const seqs = email.to.flatMap((recipient) => addresses.map((address) => seqOf.get(`${recipient} ${address}`)));
     const seq = seqs.find((found) => found !== undefined);

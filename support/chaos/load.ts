@@ -35,6 +35,17 @@ export function chaosAddress(seq: number): string {
   return `Chaos street ${seq}`;
 }
 
+/** The change an address of the run belongs to; undefined for any other address. */
+export function seqOfAddress(address: string): number | undefined {
+  const match = /^Chaos street (\d+)$/.exec(address);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The first change due at or after `time` in a load that started at `startedAt` (the open loop's schedule). */
+export function firstSeqDueFrom(time: number, startedAt: number, ratePerSecond: number): number {
+  return Math.max(0, Math.ceil(((time - startedAt) * ratePerSecond) / 1000)) + 1;
+}
+
 /**
  * Changes people's addresses through userdata at a steady rate (open loop: a slow or absent userdata does not slow
  * the load down), one change per person at a time, and records every answer. A change due while everyone has one in

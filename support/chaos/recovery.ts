@@ -5,6 +5,8 @@ import type { ChangeAttempt } from './load';
 export interface RecoveredFault extends LedgerFault {
   /** Every component running and the stack's readiness checks passing again; absent if it never was. */
   readonly readyAt?: number;
+  /** A change made since the fault ended was emailed, as the run saw it (it polls); absent if none was. */
+  readonly flowingAt?: number;
 }
 
 /** How long the pipeline took to recover from one fault, each from the moment the restart or thaw was asked for. */

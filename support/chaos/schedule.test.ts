@@ -24,8 +24,8 @@ describe('planSchedule', () => {
       planSchedule(72, 40_000, shortShape).map((f) => [f.atMs, f.component, f.kind, f.durationMs]),
       [
         [4_000, 'push-email', 'kill', 1_998],
-        [13_657, 'connect', 'freeze', 2_654],
-        [23_450, 'userdata', 'kill', 1_618],
+        [14_657, 'connect', 'freeze', 2_654],
+        [24_450, 'userdata', 'kill', 1_618],
       ],
     );
   });

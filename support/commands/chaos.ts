@@ -10,8 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { type AppliedFault, type FaultRun, runFaults } from '../chaos/fault-runner';
+import { untilEmailedFrom } from '../chaos/flow';
 import { emailsOfChanges, keepLedger, type Ledger } from '../chaos/ledger';
-import { type ChangeAttempt, type ChaosPerson, changeAddresses } from '../chaos/load';
+import { type ChangeAttempt, type ChaosPerson, changeAddresses, firstSeqDueFrom } from '../chaos/load';
 import { type ChaosOptions, parseChaosOptions, usage } from '../chaos/options';
 import { type Recovery, recoveryFrom } from '../chaos/recovery';
 import { appliedLines, ledgerLines, plannedLines } from '../chaos/report';
@@ -25,10 +26,19 @@ import type { Inbox } from '../mail/inbox';
 import { freePorts } from '../stack/stack-ports';
 import { type RunningStack, stackDescription, startStack } from '../stack/start-stack';
 
-/** How much later than its fault's whole duration an email may come before it counts as late. */
+/**
+ * An email is late when it came more than this after its change's 2xx, beyond the longest fault's whole length (from
+ * the kill or freeze until changes made since were emailed again): a change answered just before a fault may wait
+ * for all of it.
+ */
 const lateMarginMs = 30_000;
 /** How long the pipeline may take to catch up once the load is over (a database crash near the end costs a minute or two). */
 const catchUpTimeoutMs = 300_000;
+/**
+ * How long after a fault changes may take to be emailed again before the run gives up on the stack: past Debezium's
+ * reconnection to a restarted database (its keep-alive check, every connect.keep.alive.interval.ms = 60 s).
+ */
+const flowingTimeoutMs = 240_000;
 
 async function main(): Promise<number> {
   const options = parseChaosOptions(process.argv.slice(2));
@@ -80,6 +90,12 @@ async function main(): Promise<number> {
         runMs: options.runMs,
         shape: options.shape,
         untilReady: () => untilStackReady(stack),
+        untilFlowing: (since) =>
+          untilEmailedFrom(
+            () => inbox.all(),
+            firstSeqDueFrom(since, loadStartedAt, options.ratePerSecond),
+            flowingTimeoutMs,
+          ),
         log,
         signal: stopping.signal,
       },
@@ -113,7 +129,7 @@ async function main(): Promise<number> {
 
     const longestFaultMs = Math.max(
       0,
-      ...run.applied.map((fault) => (fault.readyAt ?? fault.endedAt) - fault.startedAt),
+      ...run.applied.map((fault) => (fault.flowingAt ?? fault.readyAt ?? fault.endedAt) - fault.startedAt),
     );
     const ledger = keepLedger(changes, inbox.all(), run.applied, {
       pushEmailConcurrency: stack.pushEmailConcurrency,
