@@ -90,6 +90,21 @@ describe('the chaos ledger', () => {
     assert.match(ledger.failures.join('\n'), /1 change\(s\) emailed more than once beyond the documented bound/);
   });
 
+  it('counts a first copy accepted while push-email was down as the crash’s: the server read it after its sender died', () => {
+    const later = { ...crash, startedAt: 30_000, inEffectAt: 30_100, endedAt: 33_000 };
+    const emails = [email(5, 30_400), email(5, 34_000), email(6, 19_000, bo.email), email(6, 34_000, bo.email)];
+    const ledger = keepLedger([change(5), change(6, bo)], emails, [later], options);
+    assert.deepEqual(
+      ledger.duplicated.withinBound.map((d) => d.seq),
+      [5],
+    );
+    assert.deepEqual(
+      ledger.duplicated.beyondBound.map((d) => [d.seq, d.acceptedAt]),
+      [[6, [19_000, 34_000]]],
+      'a first copy accepted more than 10 s before the crash is no part of its window',
+    );
+  });
+
   it('counts as beyond the bound a second copy no crash explains, a third copy, and a second Message-ID', () => {
     const changes = [change(1), change(2, bo), change(11), change(12, bo)];
     const emails = [

@@ -38,6 +38,8 @@ export interface Duplicate {
   readonly recipient: string;
   readonly copies: number;
   readonly messageIds: readonly string[];
+  /** When the mail server accepted each copy (epoch ms). */
+  readonly acceptedAt: readonly number[];
   /** The push-email crash whose documented window explains it; absent when none does (beyond the bound). */
   readonly explainedBy?: number;
 }
@@ -181,10 +183,15 @@ export function refusalReason(change: ChangeAttempt): string {
   return `HTTP ${change.status}${change.code ? ` ${change.code}` : ''}`;
 }
 
+/** How long before a push-email crash the first copy of an email it sends again may have been accepted. */
+export const crashWindowLeadMs = 10_000;
+
 /**
- * The changes emailed more than once. Two copies with one Message-ID, the first accepted before a push-email crash
- * took effect and the second after its restart was asked for, are the documented window: up to KAFKA_CONCURRENCY
- * per crash. Anything else is beyond the bound: a third copy, a second Message-ID, a copy no crash explains.
+ * The changes emailed more than once. Two copies with one Message-ID, the first accepted shortly before a push-email
+ * crash or while it was down (the mail server may finish reading a message after its sender died: push-email never
+ * heard the 250, nor recorded the delivery), and the second after its restart was asked for, are the documented
+ * window: up to KAFKA_CONCURRENCY per crash. Anything else is beyond the bound: a third copy, a second Message-ID, a
+ * copy no crash explains.
  */
 function duplicates(
   sent: readonly ChangeAttempt[],
@@ -200,13 +207,20 @@ function duplicates(
     const copies = bySeq.get(change.seq) ?? [];
     if (copies.length < 2) continue;
     const messageIds = [...new Set(copies.map((copy) => copy.messageId))];
-    const duplicate = { seq: change.seq, recipient: change.person?.email ?? '?', copies: copies.length, messageIds };
+    const duplicate = {
+      seq: change.seq,
+      recipient: change.person?.email ?? '?',
+      copies: copies.length,
+      messageIds,
+      acceptedAt: copies.map((copy) => copy.receivedAt),
+    };
     const [first, second] = copies as [LedgerEmail, LedgerEmail];
     const crash =
       copies.length === 2 && messageIds.length === 1
         ? crashes.find(
             (fault) =>
-              first.receivedAt <= fault.inEffectAt &&
+              first.receivedAt >= fault.startedAt - crashWindowLeadMs &&
+              first.receivedAt < fault.endedAt &&
               second.receivedAt >= fault.endedAt &&
               (explained.get(fault.index) ?? 0) < concurrency,
           )

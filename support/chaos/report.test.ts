@@ -48,8 +48,12 @@ describe('the chaos report', () => {
       emailed: 90,
       lost: [],
       duplicated: {
-        withinBound: [{ seq: 7, recipient: 'a@example.test', copies: 2, messageIds: ['<m>'], explainedBy: 1 }],
-        beyondBound: [],
+        withinBound: [
+          { seq: 7, recipient: 'a@example.test', copies: 2, messageIds: ['<m>'], acceptedAt: [1, 2], explainedBy: 1 },
+        ],
+        beyondBound: [
+          { seq: 9, recipient: 'b@example.test', copies: 2, messageIds: ['<n>'], acceptedAt: [1_500, 9_250] },
+        ],
       },
       latency: { count: 90, p50: 120, p90: 900, p99: 4_200, max: 9_800 },
       late: { afterMs: 40_000, seqs: [] },
@@ -62,12 +66,13 @@ describe('the chaos report', () => {
       unmatchedEmails: [],
       failures: [],
     };
-    assert.deepEqual(ledgerLines(ledger, 8), [
+    assert.deepEqual(ledgerLines(ledger, 8, 1_000), [
       '  changes due 100, sent 98 (2 not sent: every person had a change in flight)',
       '  acknowledged (2xx) 90, emailed 90, lost 0',
       '  refused 8: 5 503 problem+json, Retry-After · 3 no answer: ECONNREFUSED; applied despite refusal 1',
-      '  duplicated within the documented bound 1 (push-email crash #1: 1 of at most 8, same Message-ID), beyond it 0',
+      '  duplicated within the documented bound 1 (push-email crash #1: 1 of at most 8, same Message-ID), beyond it 1',
       '  latency from the 2xx to the email: p50 120 ms, p90 900 ms, p99 4.2 s, max 9.8 s; late (over 40.0 s) 0',
+      '    #9 to b@example.test: 2 copies accepted at +0.500 s, +8.250 s; Message-ID <n>',
     ]);
   });
 });

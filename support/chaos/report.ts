@@ -56,8 +56,8 @@ export function appliedLines(
   ];
 }
 
-/** What the ledger found, in a few lines. */
-export function ledgerLines(ledger: Ledger, pushEmailConcurrency: number): string[] {
+/** What the ledger found, in a few lines; each duplicate beyond the bound on a line of its own, for a diagnosis. */
+export function ledgerLines(ledger: Ledger, pushEmailConcurrency: number, loadStartedAt: number): string[] {
   const { duplicated, refused } = ledger;
   const crashes = new Map<number, number>();
   for (const duplicate of duplicated.withinBound) {
@@ -79,6 +79,10 @@ export function ledgerLines(ledger: Ledger, pushEmailConcurrency: number): strin
         : '') +
       `, beyond it ${duplicated.beyondBound.length}`,
     `  latency from the 2xx to the email: p50 ${latency(ledger.latency.p50)}, p90 ${latency(ledger.latency.p90)}, p99 ${latency(ledger.latency.p99)}, max ${latency(ledger.latency.max)}; late (over ${seconds(ledger.late.afterMs)}) ${ledger.late.seqs.length}`,
+    ...duplicated.beyondBound.map(
+      (d) =>
+        `    #${d.seq} to ${d.recipient}: ${d.copies} copies accepted at ${d.acceptedAt.map((at) => `+${((at - loadStartedAt) / 1000).toFixed(3)} s`).join(', ')}; Message-ID ${d.messageIds.join(', ')}`,
+    ),
     ...(ledger.unmatchedEmails.length > 0 ? [`  emails about no change made ${ledger.unmatchedEmails.length}`] : []),
   ];
 }

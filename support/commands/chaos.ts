@@ -141,7 +141,7 @@ async function main(): Promise<number> {
     log('Schedule as run (recovery times from the restart or thaw):');
     log(appliedLines(run, loadStartedAt, recoveries).join('\n'));
     log('Ledger:');
-    log(ledgerLines(ledger, stack.pushEmailConcurrency).join('\n'));
+    log(ledgerLines(ledger, stack.pushEmailConcurrency, loadStartedAt).join('\n'));
     log(
       ledger.failures.length === 0
         ? '\nChaos run passed: nothing lost, nothing emailed twice beyond the documented bound, no unexpected answer.'
