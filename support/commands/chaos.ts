@@ -233,14 +233,18 @@ function writeResults(
     people: options.people,
     stack: stackDescription(results.environment, results.stack.infrastructure),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?' },
+    /** The times below count from here (epoch ms); the emails' acceptedAt are epoch ms. */
+    loadStartedAt,
     planned: results.schedule,
     applied: run.applied.map((fault) => ({
       index: fault.index,
       component: fault.component,
       kind: fault.kind,
       startedMs: relative(fault.startedAt),
+      inEffectMs: relative(fault.inEffectAt),
       endedMs: relative(fault.endedAt),
       readyMs: relative(fault.readyAt),
+      flowingMs: relative(fault.flowingAt),
       recovery: results.recoveries.get(fault.index),
     })),
     skipped: run.skipped,
