@@ -6,9 +6,8 @@ import {
   assertRefusedAsTemporarilyUnavailable,
 } from '../support/specs/assertions/fault-recovery';
 import { ChangeStream } from '../support/specs/change-stream';
-import { componentNames } from '../support/specs/stack-faults';
+import { componentNames, type StackComponent } from '../support/specs/stack-faults';
 import type { CdcWorld } from '../support/specs/world';
-import type { StackComponent } from '../support/stack/start-stack';
 
 defineParameterType({
   name: 'component',

@@ -8,6 +8,9 @@ import { eventually } from '../lib/eventually';
 import type { Inbox } from '../mail/inbox';
 import type { PushEmailInstance, RunningStack, StackComponent } from '../stack/start-stack';
 
+/** The steps may import the specs, not the stack: they name a component through this. */
+export type { StackComponent };
+
 /** How a scenario names the parts of the stack. */
 export const componentNames: Readonly<Record<string, StackComponent>> = {
   'the database': 'database',
