@@ -61,7 +61,7 @@ export class StackFaults {
    */
   async killAndRestart(name: StackComponent): Promise<void> {
     const component = this.component(name);
-    if (name === 'push-email') this.duplicateBound += this.pushEmailConcurrency;
+    this.widenDuplicateBound(name);
     const fault = { what: `${component.name} killed and restarted`, began: Date.now() } as NonNullable<
       typeof this.lastFault
     >;
@@ -70,6 +70,15 @@ export class StackFaults {
     if (name === 'database') this.readinessDuringOutage.push(await this.userdata.readiness());
     await component.restart();
     fault.ended = Date.now();
+  }
+
+  /**
+   * push-email records each email in its delivery log (in the database) right after the mail server accepted it. A
+   * fault between the two, push-email's own crash or its database going away, sends that email again on the retry,
+   * with the same Message-ID: at most one per partition push-email handles at once.
+   */
+  private widenDuplicateBound(name: StackComponent): void {
+    if (name === 'push-email' || name === 'database') this.duplicateBound += this.pushEmailConcurrency;
   }
 
   /**
@@ -95,6 +104,7 @@ export class StackFaults {
   async freezeLongerThanTimeouts(name: StackComponent): Promise<void> {
     const component = this.component(name);
     const thawAt = Date.now() + freezeMs;
+    this.widenDuplicateBound(name);
     const fault = { what: `${component.name} frozen`, began: Date.now() } as NonNullable<typeof this.lastFault>;
     this.lastFault = fault;
     await component.freeze();
