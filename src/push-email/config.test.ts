@@ -19,6 +19,7 @@ describe('push-email configuration', () => {
       deadLetterTopic: 'cdc.info-user.dlq',
       concurrency: 8,
       sessionTimeoutMs: 30_000,
+      requestTimeoutMs: 30_000,
     });
     assert.deepEqual([config.smtp.pool, config.smtp.maxConnections], [true, 8]);
     assert.deepEqual(config.retry, { initialMs: 500, maxMs: 30_000 });
