@@ -1,3 +1,4 @@
+@faults
 Feature: Nothing lost, nothing sent twice, whatever part of the pipeline fails
   Debezium, Kafka and push-email deliver at least once; push-email's delivery log, keyed by where the database
   logged each change, makes that exactly one email per change. Each scenario has people move house one after

@@ -67,6 +67,7 @@ Then(
     const refused = stream.refused.map(({ person }) => person.name);
     const heldNow = new Map<string, string>();
     for (const name of refused) heldNow.set(name, (await this.people.detailsHeldFor(name)).address);
+    this.note(this.faults.recoveryReport());
     assertEveryAcceptedMoveEmailedOnce(stream, this.mail, heldNow, {
       atMostSentTwice: this.faults.duplicateBound,
       // Only a COMMIT in flight when the database went away: one per pooled connection of userdata, at most.

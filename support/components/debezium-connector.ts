@@ -53,6 +53,9 @@ export function connectorConfig(settings: ConnectorSettings): Record<string, str
     'include.schema.changes': 'false',
     'decimal.handling.mode': 'string',
     'poll.interval.ms': String(settings.pollIntervalMs ?? 20),
+    // How often the binlog connection is checked and, once lost (the database restarted), opened again. The default
+    // minute holds every change made meanwhile back for that long.
+    'connect.keep.alive.interval.ms': '2000',
     'notification.enabled.channels': 'sink',
     'notification.sink.topic.name': notificationTopic,
     // `topic.delimiter` cannot produce `cdc.info-user`; the router renames exactly the table's topic and nothing else.

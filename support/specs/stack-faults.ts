@@ -40,6 +40,8 @@ export class StackFaults {
   readonly readinessDuringOutage: ApiResponse[] = [];
   /** How many emails a fault may have sent twice (the documented bound): only a push-email crash can. */
   duplicateBound = 0;
+  /** When the last fault began, and when its component was back (ready after a restart, or thawed). */
+  private lastFault: { readonly what: string; readonly began: number; ended?: number } | undefined;
 
   constructor(
     private readonly inbox: Inbox,
@@ -59,10 +61,40 @@ export class StackFaults {
    */
   async killAndRestart(name: StackComponent): Promise<void> {
     const component = this.component(name);
-    if (name === 'push-email') this.duplicateBound += this.pushEmailConcurrency;
+    this.widenDuplicateBound(name);
+    const fault = { what: `${component.name} killed and restarted`, began: Date.now() } as NonNullable<
+      typeof this.lastFault
+    >;
+    this.lastFault = fault;
     await component.kill();
     if (name === 'database') this.readinessDuringOutage.push(await this.userdata.readiness());
     await component.restart();
+    fault.ended = Date.now();
+  }
+
+  /**
+   * push-email records each email in its delivery log (in the database) right after the mail server accepted it. A
+   * fault between the two, push-email's own crash or its database going away, sends that email again on the retry,
+   * with the same Message-ID: at most one per partition push-email handles at once.
+   */
+  private widenDuplicateBound(name: StackComponent): void {
+    if (name === 'push-email' || name === 'database') this.duplicateBound += this.pushEmailConcurrency;
+  }
+
+  /**
+   * How long the last fault kept its component away, and how long after it was back the mail server accepted the
+   * next email: the measured recovery, for the scenario's report (and the README's table).
+   */
+  recoveryReport(): string {
+    const fault = this.lastFault;
+    if (!fault?.ended) return 'No fault ended in this scenario.';
+    const ended = fault.ended;
+    const next = this.inbox.all().find((message) => message.receivedAt >= ended);
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    return (
+      `${fault.what}: away for ${seconds(ended - fault.began)}; ` +
+      (next ? `the next email accepted ${seconds(next.receivedAt - ended)} after it was back.` : 'no email since.')
+    );
   }
 
   /**
@@ -72,6 +104,9 @@ export class StackFaults {
   async freezeLongerThanTimeouts(name: StackComponent): Promise<void> {
     const component = this.component(name);
     const thawAt = Date.now() + freezeMs;
+    this.widenDuplicateBound(name);
+    const fault = { what: `${component.name} frozen`, began: Date.now() } as NonNullable<typeof this.lastFault>;
+    this.lastFault = fault;
     await component.freeze();
     try {
       if (name === 'database') await this.untilUserdataNotReady(freezeMs);
@@ -79,6 +114,7 @@ export class StackFaults {
       await delay(Math.max(0, thawAt - Date.now()));
     } finally {
       await component.thaw();
+      fault.ended = Date.now();
     }
   }
 
