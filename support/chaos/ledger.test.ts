@@ -105,6 +105,28 @@ describe('the chaos ledger', () => {
     );
   });
 
+  it('allows the same window to a fault of the database (the delivery log), and to no other component', () => {
+    const frozenDatabase: LedgerFault = { ...crash, component: 'database', kind: 'freeze' };
+    const killedKafka: LedgerFault = {
+      ...crash,
+      index: 2,
+      component: 'kafka',
+      startedAt: 20_000,
+      inEffectAt: 20_100,
+      endedAt: 23_000,
+    };
+    const emails = [email(5, 10_500), email(5, 13_500), email(6, 20_500, bo.email), email(6, 23_500, bo.email)];
+    const ledger = keepLedger([change(5), change(6, bo)], emails, [frozenDatabase, killedKafka], options);
+    assert.deepEqual(
+      ledger.duplicated.withinBound.map((d) => [d.seq, d.explainedBy]),
+      [[5, 1]],
+    );
+    assert.deepEqual(
+      ledger.duplicated.beyondBound.map((d) => d.seq),
+      [6],
+    );
+  });
+
   it('counts as beyond the bound a second copy no crash explains, a third copy, and a second Message-ID', () => {
     const changes = [change(1), change(2, bo), change(11), change(12, bo)];
     const emails = [

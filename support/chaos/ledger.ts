@@ -12,7 +12,7 @@ export interface LedgerEmail {
   readonly receivedAt: number;
 }
 
-/** A fault as it happened (epoch ms): what the ledger needs to tell a crash's duplicates from others. */
+/** A fault as it happened (epoch ms): what the ledger needs to tell the duplicates a fault explains from others. */
 export interface LedgerFault {
   readonly index: number;
   readonly component: StackComponent;
@@ -26,7 +26,7 @@ export interface LedgerFault {
 }
 
 export interface LedgerOptions {
-  /** push-email's KAFKA_CONCURRENCY: how many emails one crash of it may send twice. */
+  /** push-email's KAFKA_CONCURRENCY: how many emails one fault of push-email or its database may send twice. */
   readonly pushEmailConcurrency: number;
   /** An email accepted later than this after its change's answer is late. */
   readonly lateAfterMs: number;
@@ -40,7 +40,7 @@ export interface Duplicate {
   readonly messageIds: readonly string[];
   /** When the mail server accepted each copy (epoch ms). */
   readonly acceptedAt: readonly number[];
-  /** The push-email crash whose documented window explains it; absent when none does (beyond the bound). */
+  /** The fault (of push-email or the database) whose documented window explains it; absent when none does. */
   readonly explainedBy?: number;
 }
 
@@ -56,7 +56,7 @@ export interface Ledger {
   /** Acknowledged, never emailed: the sequence numbers. */
   readonly lost: readonly number[];
   readonly duplicated: {
-    /** Same Message-ID, two copies, the first before a push-email crash and the second after its restart, at most KAFKA_CONCURRENCY per crash: the documented window. */
+    /** Same Message-ID, two copies around a fault of push-email or its database, at most KAFKA_CONCURRENCY per fault: the documented window. */
     readonly withinBound: readonly Duplicate[];
     readonly beyondBound: readonly Duplicate[];
   };
@@ -183,15 +183,22 @@ export function refusalReason(change: ChangeAttempt): string {
   return `HTTP ${change.status}${change.code ? ` ${change.code}` : ''}`;
 }
 
-/** How long before a push-email crash the first copy of an email it sends again may have been accepted. */
-export const crashWindowLeadMs = 10_000;
+/** How long before a fault the first copy of an email sent again because of it may have been accepted. */
+export const resendWindowLeadMs = 10_000;
 
 /**
- * The changes emailed more than once. Two copies with one Message-ID, the first accepted shortly before a push-email
- * crash or while it was down (the mail server may finish reading a message after its sender died: push-email never
- * heard the 250, nor recorded the delivery), and the second after its restart was asked for, are the documented
- * window: up to KAFKA_CONCURRENCY per crash. Anything else is beyond the bound: a third copy, a second Message-ID, a
- * copy no crash explains.
+ * The components whose faults may send an email twice, as documented (README, "The limits of at-least-once"):
+ * push-email records each email in its delivery log, in the database, right after the mail server accepted it; if
+ * push-email dies or its database goes away in between, the retry sends the email again, with the same Message-ID.
+ */
+const resendingComponents: readonly StackComponent[] = ['push-email', 'database'];
+
+/**
+ * The changes emailed more than once. Two copies with one Message-ID, the first accepted shortly before a fault of
+ * push-email or the database or during it (the mail server may finish reading a message after its sender died:
+ * push-email never heard the 250, nor recorded the delivery), and the second after the fault ended, are the
+ * documented window: up to KAFKA_CONCURRENCY per fault. Anything else is beyond the bound: a third copy, a second
+ * Message-ID, a copy no such fault explains.
  */
 function duplicates(
   sent: readonly ChangeAttempt[],
@@ -199,7 +206,7 @@ function duplicates(
   faults: readonly LedgerFault[],
   concurrency: number,
 ): Ledger['duplicated'] {
-  const crashes = faults.filter((fault) => fault.component === 'push-email' && fault.kind === 'kill');
+  const windows = faults.filter((fault) => resendingComponents.includes(fault.component));
   const explained = new Map<number, number>();
   const withinBound: Duplicate[] = [];
   const beyondBound: Duplicate[] = [];
@@ -215,22 +222,22 @@ function duplicates(
       acceptedAt: copies.map((copy) => copy.receivedAt),
     };
     const [first, second] = copies as [LedgerEmail, LedgerEmail];
-    const crash =
+    const fault =
       copies.length === 2 && messageIds.length === 1
-        ? crashes.find(
+        ? windows.find(
             (fault) =>
-              first.receivedAt >= fault.startedAt - crashWindowLeadMs &&
+              first.receivedAt >= fault.startedAt - resendWindowLeadMs &&
               first.receivedAt < fault.endedAt &&
               second.receivedAt >= fault.endedAt &&
               (explained.get(fault.index) ?? 0) < concurrency,
           )
         : undefined;
-    if (!crash) {
+    if (!fault) {
       beyondBound.push(duplicate);
       continue;
     }
-    explained.set(crash.index, (explained.get(crash.index) ?? 0) + 1);
-    withinBound.push({ ...duplicate, explainedBy: crash.index });
+    explained.set(fault.index, (explained.get(fault.index) ?? 0) + 1);
+    withinBound.push({ ...duplicate, explainedBy: fault.index });
   }
   return { withinBound, beyondBound };
 }

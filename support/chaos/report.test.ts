@@ -70,7 +70,7 @@ describe('the chaos report', () => {
       '  changes due 100, sent 98 (2 not sent: every person had a change in flight)',
       '  acknowledged (2xx) 90, emailed 90, lost 0',
       '  refused 8: 5 503 problem+json, Retry-After · 3 no answer: ECONNREFUSED; applied despite refusal 1',
-      '  duplicated within the documented bound 1 (push-email crash #1: 1 of at most 8, same Message-ID), beyond it 1',
+      '  duplicated within the documented bound 1 (fault #1: 1 of at most 8, same Message-ID), beyond it 1',
       '  latency from the 2xx to the email: p50 120 ms, p90 900 ms, p99 4.2 s, max 9.8 s; late (over 40.0 s) 0',
       '    #9 to b@example.test: 2 copies accepted at +0.500 s, +8.250 s; Message-ID <n>',
     ]);

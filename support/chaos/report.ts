@@ -59,10 +59,10 @@ export function appliedLines(
 /** What the ledger found, in a few lines; each duplicate beyond the bound on a line of its own, for a diagnosis. */
 export function ledgerLines(ledger: Ledger, pushEmailConcurrency: number, loadStartedAt: number): string[] {
   const { duplicated, refused } = ledger;
-  const crashes = new Map<number, number>();
+  const byFault = new Map<number, number>();
   for (const duplicate of duplicated.withinBound) {
     if (duplicate.explainedBy !== undefined)
-      crashes.set(duplicate.explainedBy, (crashes.get(duplicate.explainedBy) ?? 0) + 1);
+      byFault.set(duplicate.explainedBy, (byFault.get(duplicate.explainedBy) ?? 0) + 1);
   }
   const reasons = Object.entries(refused.byReason)
     .sort(([, a], [, b]) => b - a)
@@ -74,8 +74,8 @@ export function ledgerLines(ledger: Ledger, pushEmailConcurrency: number, loadSt
     `  refused ${refused.total}${reasons.length > 0 ? `: ${reasons.join(' · ')}` : ''}; applied despite refusal ${refused.appliedDespiteRefusal.length}` +
       (refused.unexpected.length > 0 ? `; unexpected ${refused.unexpected.length}` : ''),
     `  duplicated within the documented bound ${duplicated.withinBound.length}` +
-      (crashes.size > 0
-        ? ` (${[...crashes].map(([index, count]) => `push-email crash #${index}: ${count} of at most ${pushEmailConcurrency}`).join(', ')}, same Message-ID)`
+      (byFault.size > 0
+        ? ` (${[...byFault].map(([index, count]) => `fault #${index}: ${count} of at most ${pushEmailConcurrency}`).join(', ')}, same Message-ID)`
         : '') +
       `, beyond it ${duplicated.beyondBound.length}`,
     `  latency from the 2xx to the email: p50 ${latency(ledger.latency.p50)}, p90 ${latency(ledger.latency.p90)}, p99 ${latency(ledger.latency.p99)}, max ${latency(ledger.latency.max)}; late (over ${seconds(ledger.late.afterMs)}) ${ledger.late.seqs.length}`,

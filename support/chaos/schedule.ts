@@ -63,12 +63,11 @@ export const shortShape: ScheduleShape = {
 
 /**
  * How long each component is planned to take to be back once restarted or thawed, and changes to be emailed again
- * (its JVM, its group, its connector): only for spacing the plan. The run waits for the real recovery before the
- * next fault's gap begins. A restarted database costs a minute: Debezium's binlog client reconnects only at its next
- * keep-alive check (connect.keep.alive.interval.ms, 60 s by default).
+ * (its JVM, its group, its connector, Debezium's reconnection to the database at its next keep-alive check): only
+ * for spacing the plan. The run waits for the real recovery before the next fault's gap begins.
  */
 const plannedRecoveryMs: Readonly<Record<FaultKind, Readonly<Record<StackComponent, number>>>> = {
-  kill: { database: 60_000, kafka: 15_000, connect: 8_000, userdata: 1_000, 'push-email': 4_000 },
+  kill: { database: 5_000, kafka: 15_000, connect: 8_000, userdata: 1_000, 'push-email': 4_000 },
   freeze: { database: 1_000, kafka: 3_000, connect: 3_000, userdata: 500, 'push-email': 3_000 },
 };
 

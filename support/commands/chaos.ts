@@ -32,11 +32,11 @@ import { type RunningStack, stackDescription, startStack } from '../stack/start-
  * for all of it.
  */
 const lateMarginMs = 30_000;
-/** How long the pipeline may take to catch up once the load is over (a database crash near the end costs a minute or two). */
+/** How long the pipeline may take to catch up once the load is over. */
 const catchUpTimeoutMs = 300_000;
 /**
- * How long after a fault changes may take to be emailed again before the run gives up on the stack: past Debezium's
- * reconnection to a restarted database (its keep-alive check, every connect.keep.alive.interval.ms = 60 s).
+ * How long after a fault changes may take to be emailed again before the run gives up on the stack: well past
+ * Debezium's reconnection to a restarted database, which its default keep-alive check (a minute) would delay.
  */
 const flowingTimeoutMs = 240_000;
 
