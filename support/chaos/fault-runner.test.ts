@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ComponentControl } from '../lib/supervisor';
 import type { StackComponent } from '../stack/start-stack';
 import { type FaultRun, runFaults } from './fault-runner';
-import { chaosComponents, type PlannedFault, type ScheduleShape } from './schedule';
+import { chaosComponents, type PlannedFault, type ScheduleShape, shortShape } from './schedule';
 
 /** Components that only say what was done to them, in order. */
 function recordingComponents(calls: string[]): Record<StackComponent, ComponentControl> {
@@ -21,16 +21,8 @@ function recordingComponents(calls: string[]): Record<StackComponent, ComponentC
   >;
 }
 
-const shape: ScheduleShape = {
-  warmupMs: 0,
-  tailMs: 50,
-  maxFaults: 10,
-  downMs: [10, 10],
-  frozenMs: [10, 10],
-  longFreezeShare: 0,
-  longFrozenMs: [0, 0],
-  gapMs: [20, 20],
-};
+/** Milliseconds instead of seconds: the runner's waits, not the shape's sizes, are under test. */
+const shape: ScheduleShape = { ...shortShape, warmupMs: 0, tailMs: 50, gapMs: [20, 20] };
 
 describe('runFaults', () => {
   it('makes one fault at a time: each ends, the stack is ready and changes flow again before the next begins', async () => {

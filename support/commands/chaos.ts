@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     signalled = true;
     stopping.abort();
     log(`\nInterrupted. Seed ${options.seed}; the faults made so far:`);
-    log(appliedLines(run, loadStartedAt, new Map()).join('\n'));
+    log(appliedLines(run, loadStartedAt, recoveriesSoFar(run)).join('\n'));
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, interrupted);
   let changeFeed: ChangeFeed | undefined;
@@ -156,7 +156,7 @@ async function main(): Promise<number> {
     // Interrupted: the stack's handler stops everything and exits 130; what the run was doing ends here, unreported.
     if (signalled) return 130;
     log(`\nThe chaos run could not finish. Seed ${options.seed}; the faults made:`);
-    log(appliedLines(run, loadStartedAt, new Map()).join('\n'));
+    log(appliedLines(run, loadStartedAt, recoveriesSoFar(run)).join('\n'));
     throw error;
   } finally {
     stopping.abort();
@@ -196,6 +196,18 @@ async function registerPeople(userdata: UserdataClient, inbox: Inbox, count: num
     ),
   );
   return people;
+}
+
+/** What the run saw of each fault's recovery as it went (no ledger yet): for a run that stopped half-way. */
+function recoveriesSoFar(run: FaultRun): Map<number, Recovery> {
+  const since = (fault: AppliedFault, time: number | undefined) =>
+    time === undefined ? undefined : time - fault.endedAt;
+  return new Map(
+    run.applied.map((fault) => [
+      fault.index,
+      { readyMs: since(fault, fault.readyAt), firstNewEmailMs: since(fault, fault.flowingAt) },
+    ]),
+  );
 }
 
 function recoveriesOf(
