@@ -234,6 +234,10 @@ function jvmVariables(component: 'kafka' | 'connect'): Record<string, string> {
   const extra = process.env.CDC_JVM_OPTS?.trim();
   return {
     KAFKA_HEAP_OPTS: jvmHeap[component].join(' '),
-    KAFKA_JVM_PERFORMANCE_OPTS: [...jvmPerformanceOptions, ...(extra ? [extra] : [])].join(' '),
+    // A container started again after a fault may come back at another address under the same alias: the JVM's
+    // default 30 s cache of a name's address kept Connect writing to, and reading from, the address that was gone.
+    KAFKA_JVM_PERFORMANCE_OPTS: [...jvmPerformanceOptions, '-Dsun.net.inetaddr.ttl=0', ...(extra ? [extra] : [])].join(
+      ' ',
+    ),
   };
 }
