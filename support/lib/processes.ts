@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { GiveUp } from './eventually';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { eventually, GiveUp } from './eventually';
 
 export interface ProcessSpec {
   readonly name: string;
@@ -87,10 +87,11 @@ export class ManagedProcess {
    * Freezes the process group (SIGSTOP), as a machine that stalls or a long GC pause would: its connections stay
    * open and its peers see only silence, until thaw().
    */
-  freeze(): void {
+  async freeze(): Promise<void> {
     if (!this.isRunning) throw new Error(`${this.name} is not running: it cannot be frozen`);
     killGroup(this.child, 'SIGSTOP');
     this.frozen = true;
+    if (this.pid !== undefined) await untilStopped(this.pid, this.name);
   }
 
   /** Lets a frozen process group go on (SIGCONT). */
@@ -143,4 +144,29 @@ export class ManagedProcess {
     killGroup(this.child, 'SIGKILL');
     await this.exited;
   }
+}
+
+/**
+ * A signal is delivered asynchronously: a server thread may still answer a query after kill() returned. Resolves once
+ * every thread of the process is stopped, as Linux's /proc tells (elsewhere at once).
+ */
+export async function untilStopped(pid: number, name = `process ${pid}`): Promise<void> {
+  const states = (): string[] | undefined => {
+    try {
+      return readdirSync(`/proc/${pid}/task`).map((task) => {
+        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      });
+    } catch {
+      return undefined; // no /proc, or the process is gone
+    }
+  };
+  let last: string[] | undefined;
+  await eventually(
+    () => {
+      last = states();
+      return !last || last.every((state) => state === 'T' || state === 't') ? true : undefined;
+    },
+    { awaiting: `every thread of ${name} to be stopped`, timeoutMs: 5_000, intervalMs: 5, lastSeen: () => `${last}` },
+  );
 }

@@ -77,7 +77,7 @@ export class Supervisor implements ComponentControl {
 
   async freeze(): Promise<void> {
     if (!this.current?.isRunning) throw new Error(`${this.name} is not running: it cannot be frozen`);
-    this.current.freeze();
+    await this.current.freeze();
   }
 
   async thaw(): Promise<void> {

@@ -8,7 +8,7 @@ import type { DatabasePasswords } from '../components/provisioning';
 import { startMariaDb } from '../environments/native/mariadb';
 import { startMySql } from '../environments/native/mysql';
 import { freePort } from '../lib/free-ports';
-import type { ManagedProcess } from '../lib/processes';
+import { type ManagedProcess, untilStopped } from '../lib/processes';
 
 export interface TestDatabase {
   readonly database: DatabaseEndpoint;
@@ -21,7 +21,8 @@ export interface TestDatabase {
   stopServer(): Promise<void>;
   startAgain(): Promise<void>;
   /** SIGSTOP, SIGCONT: a server that holds its connections and answers nothing, then carries on. */
-  freeze(): void;
+  /** Resolves once every thread of the server is stopped. */
+  freeze(): Promise<void>;
   thaw(): void;
   stop(): Promise<void>;
 }
@@ -65,7 +66,10 @@ export async function startTestDatabase(flavour: DatabaseFlavour): Promise<TestD
       startAgain: async () => {
         current = await start();
       },
-      freeze: () => signal(current.process, 'SIGSTOP'),
+      freeze: async () => {
+        signal(current.process, 'SIGSTOP');
+        if (current.process.pid !== undefined) await untilStopped(current.process.pid, 'the test database');
+      },
       thaw: () => signal(current.process, 'SIGCONT'),
       stop: async () => {
         // A frozen server would never act on the stop's SIGTERM.

@@ -54,7 +54,7 @@ describe('MySqlUserRepository while its database is down or frozen', { timeout: 
 
   it('gives up on a frozen server after the statement timeout, instead of hanging, and works once it thaws', async () => {
     await works();
-    server.freeze();
+    await server.freeze();
     try {
       const started = Date.now();
       await assert.rejects(users.list({ limit: 5 }), unavailable);
