@@ -127,3 +127,41 @@ Then('the first push-email instance was still down at the end', function (this: 
   assert.equal(this.faults.component('push-email').state, 'down', 'the first push-email was started again');
   assert.equal(this.faults.pushEmailInstances[0]?.state, 'running', 'the second push-email is not running');
 });
+
+Then(
+  'every topic of the pipeline has {int} replicas in sync, and a write needs {int} of them',
+  { timeout: 60_000 },
+  async function (this: CdcWorld, replicas: number, minInSync: number) {
+    assert.equal(this.kafkaCluster.size, replicas, 'Kafka brokers in the stack (CDC_KAFKA_BROKERS)');
+    const topics = await this.kafkaCluster.untilEveryPipelineTopicIs(replicas, minInSync);
+    this.note(
+      topics.map((t) => `${t.topic}: ${t.replicas} replicas, min.insync.replicas ${t.minInSyncReplicas}`).join('\n'),
+    );
+  },
+);
+
+When(
+  'the broker leading most of the change topic is killed once a third of them have moved, and stays down',
+  { timeout: 60_000 },
+  async function (this: CdcWorld) {
+    await aThirdIn(this);
+    const leader = await this.kafkaCluster.leaderOfMostChangePartitions();
+    this.killedBroker = leader.nodeId;
+    await this.faults.killAndLeaveDown(
+      leader.broker,
+      `Kafka broker ${leader.nodeId} (leading ${leader.partitions} of the change topic's partitions)`,
+    );
+  },
+);
+
+Then('the change topic is led by the brokers left', async function (this: CdcWorld) {
+  const leaders = await this.kafkaCluster.changeTopicLeaders();
+  const left = Array.from({ length: this.kafkaCluster.size }, (_, index) => index + 1).filter(
+    (nodeId) => nodeId !== this.killedBroker,
+  );
+  assert.ok(leaders.length > 0, 'the change topic has partitions');
+  assert.ok(
+    leaders.every((leader) => left.includes(leader)),
+    `every partition led by one of brokers ${left.join(', ')}; the leaders: ${leaders.join(', ')}`,
+  );
+});

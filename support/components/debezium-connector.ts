@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually, GiveUp } from '../lib/eventually';
 import type { RunningInfrastructure } from './environment';
+import { kafkaReplication } from './kafka-node';
 import { type DebeziumConnectorKind, debeziumConnectors } from './versions';
 
 export const connectorName = 'userdata-cdc';
@@ -16,6 +17,8 @@ export const changeTopicPartitions = 12;
 export const deadLetterTopic = `${changeTopic}.dlq`;
 const topicPrefix = 'userdata';
 export const notificationTopic = `${topicPrefix}.notifications`;
+/** Where Debezium keeps the DDL of the captured table; it creates it itself, replicated as the broker's default. */
+export const schemaHistoryTopic = `${topicPrefix}.schema-history`;
 
 export interface ConnectorSettings {
   readonly connector: DebeziumConnectorKind;
@@ -48,8 +51,11 @@ export function connectorConfig(settings: ConnectorSettings): Record<string, str
     'database.include.list': 'clients',
     'table.include.list': 'clients\\.users',
     'schema.history.internal.kafka.bootstrap.servers': settings.kafkaBootstrap,
-    'schema.history.internal.kafka.topic': `${topicPrefix}.schema-history`,
+    'schema.history.internal.kafka.topic': schemaHistoryTopic,
     'schema.history.internal.store.only.captured.tables.ddl': 'true',
+    // Debezium writes its schema history with acks=1 by default: a record the leader took and then lost with its
+    // broker (a cluster losing one) would be missing at the connector's next start. Every replica in sync, instead.
+    'schema.history.internal.producer.acks': 'all',
     'include.schema.changes': 'false',
     'decimal.handling.mode': 'string',
     'poll.interval.ms': String(settings.pollIntervalMs ?? 20),
@@ -86,18 +92,21 @@ export function connectorConfigFor(
 
 /**
  * Creates the topics the connector writes to, as an operator would, rather than leaving them to broker auto-creation:
- * the change topic gets partitions for parallel consumers (events of one user share a key, so stay in order).
+ * the change topic gets partitions for parallel consumers (events of one user share a key, so stay in order). Each
+ * is replicated as kafkaReplication() says for a cluster of `brokers.length` brokers: `brokers` lists all of them.
  */
 export async function createTopics(brokers: readonly string[]): Promise<void> {
+  const { replicationFactor, minInSyncReplicas } = kafkaReplication(brokers.length);
+  const configEntries = [{ name: 'min.insync.replicas', value: String(minInSyncReplicas) }];
   const admin = new Kafka({ clientId: 'harness-topics', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
   try {
     await admin.connect();
     await admin.createTopics({
       waitForLeaders: true,
       topics: [
-        { topic: changeTopic, numPartitions: changeTopicPartitions, replicationFactor: 1 },
-        { topic: deadLetterTopic, numPartitions: 1, replicationFactor: 1 },
-        { topic: notificationTopic, numPartitions: 1, replicationFactor: 1 },
+        { topic: changeTopic, numPartitions: changeTopicPartitions, replicationFactor, configEntries },
+        { topic: deadLetterTopic, numPartitions: 1, replicationFactor, configEntries },
+        { topic: notificationTopic, numPartitions: 1, replicationFactor, configEntries },
       ],
     });
   } finally {

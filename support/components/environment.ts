@@ -71,4 +71,9 @@ export interface RunningInfrastructure {
    * data, and frozen and thawed. Whatever a fault left down or frozen, the environment's stop still ends.
    */
   readonly components: Readonly<Record<InfrastructureComponent, ComponentControl>>;
+  /**
+   * Each Kafka broker on its own, node id 1 first (a fault that takes one broker of a cluster away); `components.kafka`
+   * is all of them at once. One entry unless the environment runs a cluster.
+   */
+  readonly kafkaBrokers: readonly ComponentControl[];
 }

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kafkaReplication, replicatedKafkaSettings, singleNodeKafkaSettings } from './kafka-node';
+import {
+  kafkaBrokersFromEnv,
+  kafkaNodeSettings,
+  kafkaReplication,
+  replicatedKafkaSettings,
+  singleNodeKafkaSettings,
+} from './kafka-node';
 
 describe('kafkaReplication', () => {
   it('keeps three copies once there are three brokers, two of them needed in sync', () => {
@@ -66,5 +72,32 @@ describe('singleNodeKafkaSettings', () => {
       'group.initial.rebalance.delay.ms': '0',
       'auto.create.topics.enable': 'true',
     });
+  });
+});
+
+describe('kafkaNodeSettings', () => {
+  it('gives each node of a cluster its own id and the cluster its replication', () => {
+    const second = kafkaNodeSettings(2, 3);
+    assert.equal(second['node.id'], '2');
+    assert.equal(second['process.roles'], 'broker,controller');
+    assert.deepEqual(
+      Object.fromEntries(Object.keys(replicatedKafkaSettings(3)).map((key) => [key, second[key]])),
+      replicatedKafkaSettings(3),
+    );
+  });
+});
+
+describe('CDC_KAFKA_BROKERS', () => {
+  it('is one broker unset or empty, and the count it names from 1 to 5', () => {
+    assert.equal(kafkaBrokersFromEnv({}), 1);
+    assert.equal(kafkaBrokersFromEnv({ CDC_KAFKA_BROKERS: ' ' }), 1);
+    assert.equal(kafkaBrokersFromEnv({ CDC_KAFKA_BROKERS: '3' }), 3);
+    assert.equal(kafkaBrokersFromEnv({ CDC_KAFKA_BROKERS: '5' }), 5);
+  });
+
+  it('refuses what is not a count it runs, saying what is', () => {
+    for (const raw of ['0', '6', 'three', '2.5']) {
+      assert.throws(() => kafkaBrokersFromEnv({ CDC_KAFKA_BROKERS: raw }), /use 1 \(the default\) to 5/, raw);
+    }
   });
 });

@@ -60,6 +60,16 @@ describe('CDC_ENVIRONMENT', () => {
     ]);
   });
 
+  it('runs a Kafka cluster natively only', async () => {
+    const cluster = { CDC_KAFKA_BROKERS: '3', CDC_DATABASE: 'mysql' };
+    assert.equal((await environmentFromEnv(cluster, () => {}, unused)).name, 'native (MySQL)');
+    await assert.rejects(
+      environmentFromEnv({ ...cluster, CDC_ENVIRONMENT: 'containers' }, () => {}, unused),
+      /CDC_KAFKA_BROKERS=3: the containers environment runs one Kafka broker; a cluster runs natively/,
+    );
+    await assert.rejects(environmentFromEnv({ CDC_KAFKA_BROKERS: 'many' }), /CDC_KAFKA_BROKERS=many/);
+  });
+
   it('refuses names it does not know, listing the ones it does', async () => {
     await assert.rejects(
       environmentFromEnv({ CDC_ENVIRONMENT: 'docker' }),

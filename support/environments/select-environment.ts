@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type DatabaseFlavour, databaseFlavours, type Environment } from '../components/environment';
 import { defaultJarCache } from '../components/jars';
+import { kafkaBrokersFromEnv } from '../components/kafka-node';
 import { mySqlAvailability } from '../components/mysql-server';
 import type { ContainersEnvironment } from './containers/containers-environment';
 import { NativeEnvironment } from './native/native-environment';
@@ -19,7 +20,8 @@ export interface DatabaseProbe {
  * (Testcontainers), or `auto` (containers when a container runtime answers, native otherwise; it says which and
  * why); on the database CDC_DATABASE names, `mysql` or `mariadb`. Unset, it is MySQL, the design's database,
  * wherever MySQL can run: in containers always, natively when a mysqld is found or can be fetched from Debian's
- * packages; otherwise MariaDB, saying so and why.
+ * packages; otherwise MariaDB, saying so and why. CDC_KAFKA_BROKERS (natively) runs a Kafka cluster of that many
+ * brokers instead of one.
  */
 export async function environmentFromEnv(
   env: NodeJS.ProcessEnv,
@@ -37,7 +39,14 @@ export async function environmentFromEnv(
   if (chosen && !(databaseFlavours as readonly string[]).includes(chosen)) {
     throw new Error(`CDC_DATABASE=${chosen} is not a database this harness runs; use mysql or mariadb.`);
   }
+  const kafkaBrokers = kafkaBrokersFromEnv(env);
   const containers = async (): Promise<ContainersEnvironment> => {
+    if (kafkaBrokers !== 1) {
+      throw new Error(
+        `CDC_KAFKA_BROKERS=${kafkaBrokers}: the containers environment runs one Kafka broker; a cluster runs natively ` +
+          '(CDC_ENVIRONMENT=native), and on k8s in k8s/overlays/production.',
+      );
+    }
     // Loaded on demand: the native environment never loads testcontainers (most of a second).
     const { ContainersEnvironment } =
       require('./containers/containers-environment') as typeof import('./containers/containers-environment');
@@ -47,6 +56,7 @@ export async function environmentFromEnv(
     new NativeEnvironment({
       database: (chosen as DatabaseFlavour | undefined) ?? (await nativeDefault(databases, log)),
       env,
+      kafkaBrokers,
     });
   switch (name) {
     case 'native':

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultJarCache, resolveJars } from '../components/jars';
-import { startKafka } from '../environments/native/kafka';
+import { NativeKafkaCluster } from '../environments/native/kafka';
 import { freePort } from '../lib/free-ports';
 
 /** A Kafka broker of the harness for one integration test file: started in `before`, stopped in `after`. */
@@ -11,16 +11,16 @@ export async function startTestKafka(): Promise<{ brokers: string[]; stop: () =>
   try {
     // Any connector's jar folder holds the same Kafka jars.
     const jars = await resolveJars(defaultJarCache(), 'mariadb', (line) => console.log(line));
-    const started = await startKafka({
+    const cluster = new NativeKafkaCluster({
       folder,
       kafkaLibs: jars.kafkaLibs,
-      port: await freePort(),
-      controllerPort: await freePort(),
+      nodes: [{ port: await freePort(), controllerPort: await freePort() }],
     });
+    const [process] = await cluster.start();
     return {
-      brokers: started.brokers,
+      brokers: [...cluster.brokers],
       stop: async () => {
-        await started.process.stop();
+        await process?.stop();
         rmSync(folder, { recursive: true, force: true });
       },
     };

@@ -41,7 +41,9 @@ export class StackFaults {
   /** How many emails a fault may have sent twice (the documented bound): only a push-email crash can. */
   duplicateBound = 0;
   /** When the last fault began, and when its component was back (ready after a restart, or thawed). */
-  private lastFault: { readonly what: string; readonly began: number; ended?: number } | undefined;
+  private lastFault:
+    | { readonly what: string; readonly began: number; ended?: number; readonly leftDown?: boolean }
+    | undefined;
 
   constructor(
     private readonly inbox: Inbox,
@@ -73,6 +75,16 @@ export class StackFaults {
   }
 
   /**
+   * SIGKILL, and left down for the rest of the scenario (one broker of a cluster: the others carry on without it);
+   * repair() starts it again for the next scenario.
+   */
+  async killAndLeaveDown(component: ComponentControl, what: string): Promise<void> {
+    const began = Date.now();
+    await component.kill();
+    this.lastFault = { what: `${what} killed and left down`, began, ended: Date.now(), leftDown: true };
+  }
+
+  /**
    * push-email records each email in its delivery log (in the database) right after the mail server accepted it. A
    * fault between the two, push-email's own crash or its database going away, sends that email again on the retry,
    * with the same Message-ID: at most one per partition push-email handles at once.
@@ -91,6 +103,11 @@ export class StackFaults {
     const ended = fault.ended;
     const next = this.inbox.all().find((message) => message.receivedAt >= ended);
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    if (fault.leftDown) {
+      return next
+        ? `${fault.what}: the next email accepted ${seconds(next.receivedAt - ended)} after it was gone.`
+        : `${fault.what}: no email since.`;
+    }
     return (
       `${fault.what}: away for ${seconds(ended - fault.began)}; ` +
       (next ? `the next email accepted ${seconds(next.receivedAt - ended)} after it was back.` : 'no email since.')

@@ -1,8 +1,10 @@
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import { ConnectRest } from '../drivers/connect-rest';
+import { KafkaTopics } from '../drivers/kafka-topics';
 import type { MalformedAnswer, UserdataClient } from '../drivers/userdata-client';
 import type { ChangeStream } from './change-stream';
 import { DeadLetterQueue } from './dead-letter-queue';
+import { KafkaCluster } from './kafka-cluster';
 import { Mailboxes } from './mailboxes';
 import { MaintenanceJob } from './maintenance-job';
 import { People } from './people';
@@ -25,6 +27,8 @@ export class CdcWorld extends World {
   readonly deadLetters: DeadLetterQueue;
   /** What the scenario does to the stack: the mail server down or refusing, push-email crashing. */
   readonly faults: StackFaults;
+  /** The Kafka brokers (three with CDC_KAFKA_BROKERS=3): how the topics are kept, who leads them. */
+  readonly kafkaCluster: KafkaCluster;
   /** The SQL changes userdata never makes. */
   readonly maintenanceJob: MaintenanceJob;
   /** userdata's API as any client reaches it, for the requests no person of the scenario would send. */
@@ -33,6 +37,8 @@ export class CdcWorld extends World {
   malformedAnswers: readonly MalformedAnswer[] = [];
   /** The people moving one after another while a fault hits the pipeline. */
   stream: ChangeStream | undefined;
+  /** The node id of the Kafka broker the scenario killed. */
+  killedBroker: number | undefined;
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -44,6 +50,8 @@ export class CdcWorld extends World {
     this.deadLetters = new DeadLetterQueue(deadLetters, this.pipeline);
     this.faults = new StackFaults(inbox, stack, new ConnectRest(stack.infrastructure.connect.url), operator, userdata);
     this.maintenanceJob = new MaintenanceJob(database, this.people);
+    const { kafka, kafkaBrokers } = stack.infrastructure;
+    this.kafkaCluster = new KafkaCluster(new KafkaTopics(kafka.brokers), kafkaBrokers);
   }
 
   /** A line in the scenario's report, for what passed but deserves a look; bound, so helpers can be handed it. */

@@ -271,7 +271,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 export function stackDescription(environment: Environment, infrastructure: RunningInfrastructure): string {
   const connector = debeziumConnectors[infrastructure.connect.connector];
   const connectorClass = connector.connectorClass.split('.').pop();
-  return `${environment.name.replace(/ \(.*\)$/, '')} · ${infrastructure.server} · Debezium ${connectorClass} ${connector.version}`;
+  const brokers = infrastructure.kafka.brokers.length;
+  const cluster = brokers > 1 ? ` · ${brokers} Kafka brokers` : '';
+  return `${environment.name.replace(/ \(.*\)$/, '')} · ${infrastructure.server}${cluster} · Debezium ${connectorClass} ${connector.version}`;
 }
 
 function readyLine(environment: string, totalMs: number, timings: readonly ComponentTiming[]): string {

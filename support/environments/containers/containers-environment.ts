@@ -149,6 +149,7 @@ export class ContainersEnvironment implements Environment {
       connect: { url: rest.connect.getUrl(), connector: this.flavour.connector },
       timings: timings.entries,
       components: { database: db.control, kafka: rest.kafka.control, connect: rest.connect.control },
+      kafkaBrokers: [rest.kafka.control],
     };
   }
 

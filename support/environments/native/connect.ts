@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { harnessConnectTimeoutSettings } from '../../components/client-timeouts';
-import { connectWorkerSettings } from '../../components/connect-worker';
+import { connectWorkerReplication, connectWorkerSettings } from '../../components/connect-worker';
 import { javaCommand, jvmOptions, properties } from '../../components/java';
 import { type DebeziumConnectorKind, debeziumConnectors } from '../../components/versions';
 import { eventually, GiveUp } from '../../lib/eventually';
@@ -14,10 +14,12 @@ export interface ConnectOptions {
   /** The connector the plugin path holds: start-up fails at once, naming it, if the worker cannot load it. */
   readonly connector: DebeziumConnectorKind;
   readonly bootstrapServers: string;
+  /** How many brokers the cluster has: Connect's internal topics are replicated to match. */
+  readonly kafkaBrokers: number;
   readonly port: number;
 }
 
-/** A Kafka Connect worker in distributed mode, its internal topics sized for one broker. */
+/** A Kafka Connect worker in distributed mode, its internal topics replicated as the cluster's size says. */
 export async function startConnect(options: ConnectOptions): Promise<{ process: ManagedProcess; url: string }> {
   mkdirSync(options.folder, { recursive: true });
   const config = join(options.folder, 'worker.properties');
@@ -26,6 +28,7 @@ export async function startConnect(options: ConnectOptions): Promise<{ process: 
     properties({
       'bootstrap.servers': options.bootstrapServers,
       ...connectWorkerSettings,
+      ...connectWorkerReplication(options.kafkaBrokers),
       ...harnessConnectTimeoutSettings,
       listeners: `http://127.0.0.1:${options.port}`,
       'rest.advertised.host.name': '127.0.0.1',

@@ -7,15 +7,18 @@ import type {
   RunningInfrastructure,
 } from '../../components/environment';
 import { defaultJarCache, resolveJars } from '../../components/jars';
+import { kafkaReplication } from '../../components/kafka-node';
 import { findMySqlServer } from '../../components/mysql-server';
 import { newPasswords } from '../../components/provisioning';
 import type { DebeziumConnectorKind } from '../../components/versions';
+import { ComponentGroup } from '../../lib/component-group';
+import { freePort } from '../../lib/free-ports';
 import type { ManagedProcess } from '../../lib/processes';
 import { settleAll } from '../../lib/settle-all';
 import { Supervisor } from '../../lib/supervisor';
 import { Timings } from '../../lib/timings';
 import { startConnect } from './connect';
-import { startKafka } from './kafka';
+import { type KafkaNodePorts, NativeKafkaCluster } from './kafka';
 import { startMariaDb } from './mariadb';
 import { startMySql } from './mysql';
 
@@ -30,6 +33,8 @@ export interface NativeEnvironmentOptions {
   readonly jarCache?: string;
   /** The process environment: CDC_MYSQLD. */
   readonly env?: NodeJS.ProcessEnv;
+  /** How many Kafka nodes (combined broker+controller) to run: 1 by default, 3 for a cluster that loses one. */
+  readonly kafkaBrokers?: number;
 }
 
 /**
@@ -45,6 +50,7 @@ export class NativeEnvironment implements Environment {
   constructor(private readonly options: NativeEnvironmentOptions) {
     this.server = servers[options.database];
     this.name = `native (${this.server.label})`;
+    if (options.kafkaBrokers !== undefined) kafkaReplication(options.kafkaBrokers); // refuses a count it cannot run
     this.jarCache = options.jarCache ?? defaultJarCache();
   }
 
@@ -69,16 +75,17 @@ export class NativeEnvironment implements Environment {
     const kafkaAndConnect = (async () => {
       const jars = await timed('jars', () => resolveJars(this.jarCache, connector, plan.log));
       const kafka = await timed('Kafka', async () => {
-        const options = {
+        const cluster = new NativeKafkaCluster({
           folder: join(plan.runFolder, 'kafka'),
           kafkaLibs: jars.kafkaLibs,
-          port: plan.ports.kafka,
-          controllerPort: plan.ports.kafkaController,
-        };
-        const control = supervise('Kafka', async () => (await startKafka(options)).process);
-        const started = await startKafka(options);
-        control.adopt(started.process);
-        return { ...started, control };
+          nodes: await this.kafkaNodePorts(plan),
+        });
+        // Each node under its own Supervisor; as `components.kafka`, all of them together.
+        const nodes = (await cluster.start()).map((process, index) =>
+          supervise(process.name, () => cluster.startNode(index + 1)).adopt(process),
+        );
+        const control = nodes.length === 1 && nodes[0] ? nodes[0] : new ComponentGroup('Kafka', nodes);
+        return { brokers: [...cluster.brokers], nodes, control };
       });
       const connect = await timed('Kafka Connect', async () => {
         const options = {
@@ -87,6 +94,7 @@ export class NativeEnvironment implements Environment {
           pluginPath: jars.pluginPath,
           connector,
           bootstrapServers: kafka.brokers.join(','),
+          kafkaBrokers: kafka.brokers.length,
           port: plan.ports.connect,
         };
         const control = supervise('Kafka Connect', async () => (await startConnect(options)).process);
@@ -107,7 +115,24 @@ export class NativeEnvironment implements Environment {
       connect: { url: rest.connect.url, connector },
       timings: timings.entries,
       components: { database: db.control, kafka: rest.kafka.control, connect: rest.connect.control },
+      kafkaBrokers: rest.kafka.nodes,
     };
+  }
+
+  /** Node 1 on the plan's Kafka ports; the other nodes of a cluster on ports the kernel says are free. */
+  private async kafkaNodePorts(plan: InfrastructurePlan): Promise<KafkaNodePorts[]> {
+    const nodes: KafkaNodePorts[] = [{ port: plan.ports.kafka, controllerPort: plan.ports.kafkaController }];
+    const taken = new Set<number>(Object.values(plan.ports));
+    const another = async (): Promise<number> => {
+      let port = await freePort();
+      while (taken.has(port)) port = await freePort();
+      taken.add(port);
+      return port;
+    };
+    while (nodes.length < (this.options.kafkaBrokers ?? 1)) {
+      nodes.push({ port: await another(), controllerPort: await another() });
+    }
+    return nodes;
   }
 
   private async startDatabase(plan: InfrastructurePlan): Promise<{
