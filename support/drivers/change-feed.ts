@@ -23,25 +23,55 @@ interface Row {
 export class ChangeFeed {
   private readonly records: CapturedRecord[] = [];
 
+  /** Each record once, by partition and offset: a consumer started again after a crash reads some a second time. */
+  private readonly seen = new Set<string>();
+  private stopping = false;
+  /** Why the feed's consumer crashed without kafkajs restarting it (it was started again), for a failure's story. */
+  readonly crashes: string[] = [];
+
   private constructor(
     private readonly topic: string,
-    private readonly consumer: Consumer,
+    private readonly kafka: Kafka,
+    private readonly groupId: string,
+    private consumer: Consumer,
     private readonly admin: Admin,
   ) {}
 
   static async start(brokers: readonly string[], topic: string): Promise<ChangeFeed> {
     const kafka = new Kafka({ clientId: 'spec-change-feed', brokers: [...brokers], logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: `spec-change-feed-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 50 });
+    const groupId = `spec-change-feed-${process.pid}-${Date.now()}`;
     const admin = kafka.admin();
-    const feed = new ChangeFeed(topic, consumer, admin);
-    await Promise.all([consumer.connect(), admin.connect()]);
-    await consumer.subscribe({ topic, fromBeginning: true });
+    const feed = new ChangeFeed(topic, kafka, groupId, feedConsumer(kafka, groupId), admin);
+    await admin.connect();
+    await feed.consume();
+    return feed;
+  }
+
+  /**
+   * Reads the topic with the feed's consumer. A crash kafkajs does not restart (a broker of a cluster gone, with
+   * the group's coordinator on it) ends that consumer for good: the feed starts a new one in the same group, which
+   * goes on from the offsets committed, so that the specs never wait on a feed that stopped reading.
+   */
+  private async consume(): Promise<void> {
+    const consumer = this.consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping || consumer !== this.consumer) return;
+      this.crashes.push(`${new Date().toISOString()} ${payload.error.message}`);
+      this.consumer = feedConsumer(this.kafka, this.groupId);
+      void consumer.disconnect().catch(() => {});
+      void this.consumeUntilItRuns();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await consumer.run({
       // A record that is not JSON must not stop the feed (a throw here would be retried forever): it is kept as such.
       eachMessage: async ({ partition, message }) => {
+        const place = `${partition}:${message.offset}`;
+        if (this.seen.has(place)) return;
+        this.seen.add(place);
         const key = readJson(message.key).parsed as { id?: number } | null | undefined;
         const value = readJson(message.value);
-        feed.records.push({
+        this.records.push({
           partition,
           offset: Number(message.offset),
           userId: key?.id,
@@ -50,7 +80,19 @@ export class ChangeFeed {
         });
       },
     });
-    return feed;
+  }
+
+  /** Starts the new consumer, trying again every second while the cluster cannot take it yet. */
+  private async consumeUntilItRuns(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.consume();
+        return;
+      } catch (error) {
+        this.crashes.push(`${new Date().toISOString()} starting again: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
   }
 
   /** How many partitions the change topic has. */
@@ -140,6 +182,7 @@ export class ChangeFeed {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
   }
 }
@@ -151,4 +194,8 @@ function readJson(bytes: Buffer | null): { parsed?: unknown; error?: string } {
   } catch (error) {
     return { error: (error as Error).message };
   }
+}
+
+function feedConsumer(kafka: Kafka, groupId: string): Consumer {
+  return kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
 }
