@@ -73,6 +73,7 @@ Then(
       // Only a COMMIT in flight when the database went away: one per pooled connection of userdata, at most.
       atMostAppliedDespiteRefusal: 10,
       note: this.note,
+      whereCaptured: ({ person, address }) => this.pipeline.whereCaptured(person.name, address),
     });
   },
 );

@@ -14,6 +14,7 @@ export interface CapturedRecord {
 interface Row {
   readonly id: number;
   readonly email: string;
+  readonly address?: string;
 }
 
 /**

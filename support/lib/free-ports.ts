@@ -16,6 +16,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A free loopback port none of `taken` (which it joins), so that ports asked for one after another differ. */
+export async function freePortOtherThan(taken: Set<number>): Promise<number> {
+  let port = await freePort();
+  while (taken.has(port)) port = await freePort();
+  taken.add(port);
+  return port;
+}
+
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();

@@ -58,6 +58,17 @@ export class Pipeline {
     return this.changeFeed.waitFor(`${what} (user ${id}, op ${op})`, (r) => r.userId === id && r.value?.op === op);
   }
 
+  /**
+   * Where the change that gave `name` this address was captured (partition and offset of the change topic), or that
+   * it was not: tells a change Debezium never captured from one push-email did not email.
+   */
+  whereCaptured(name: string, address: string): string {
+    const records = this.changeFeed.about(this.people.person(name).user.id);
+    const found = records.filter((record) => record.value?.after?.address === address);
+    if (found.length === 0) return `not captured (${records.length} other records about ${name})`;
+    return `captured at ${found.map((record) => `${record.partition}:${record.offset}`).join(', ')}`;
+  }
+
   /** The operation of every record captured about `name` so far, in order; a tombstone (null value) as `tombstone`. */
   operationsCapturedAbout(name: string): string[] {
     return this.changeFeed.about(this.people.person(name).user.id).map((record) => record.value?.op ?? 'tombstone');

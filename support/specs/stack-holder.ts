@@ -5,6 +5,7 @@ import { DatabaseOperator } from '../drivers/database-operator';
 import { DeadLetters } from '../drivers/dead-letters';
 import { PushEmailMetrics } from '../drivers/push-email-metrics';
 import { UserdataClient } from '../drivers/userdata-client';
+import { settleWithin } from '../lib/settle-all';
 import type { Inbox } from '../mail/inbox';
 import type { RunningStack } from '../stack/start-stack';
 
@@ -55,11 +56,23 @@ export async function holdStack(stack: RunningStack): Promise<void> {
   };
 }
 
-export async function releaseStack(): Promise<RunningStack | undefined> {
+/** How long the specs' own Kafka clients may take to leave before the stack is stopped regardless. */
+const clientsLeaveWithinMs = 15_000;
+
+/**
+ * Lets go of the stack: the specs' Kafka clients leave (each within clientsLeaveWithinMs: kafkajs can hang
+ * disconnecting from a broker a failed fault scenario left down), and the stack is returned for stopping.
+ */
+export async function releaseStack(log: (line: string) => void = console.error): Promise<RunningStack | undefined> {
   const held = current;
   current = undefined;
-  await Promise.allSettled([held?.changeFeed.stop(), held?.deadLetters.stop()]);
-  return held?.stack;
+  if (!held) return undefined;
+  const pending = await settleWithin(
+    { 'the change feed': held.changeFeed.stop(), 'the dead-letter reader': held.deadLetters.stop() },
+    clientsLeaveWithinMs,
+  );
+  if (pending.length > 0) log(`Stopping the stack although ${pending.join(' and ')} had not disconnected.`);
+  return held.stack;
 }
 
 export function runningStack(): HeldStack {

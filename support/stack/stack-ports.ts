@@ -1,4 +1,4 @@
-import { assertPortFree, freePort } from '../lib/free-ports';
+import { assertPortFree, freePortOtherThan } from '../lib/free-ports';
 
 /** Every port the stack listens on, and the environment variable that overrides each one in `npm start`. */
 export const portVariables = {
@@ -55,10 +55,7 @@ export async function freePorts(): Promise<StackPorts> {
   const taken = new Set<number>();
   const ports: Partial<StackPorts> = {};
   for (const key of Object.keys(portVariables) as (keyof StackPorts)[]) {
-    let port = await freePort();
-    while (taken.has(port)) port = await freePort();
-    taken.add(port);
-    ports[key] = port;
+    ports[key] = await freePortOtherThan(taken);
   }
   return ports as StackPorts;
 }

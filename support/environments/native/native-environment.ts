@@ -12,7 +12,7 @@ import { findMySqlServer } from '../../components/mysql-server';
 import { newPasswords } from '../../components/provisioning';
 import type { DebeziumConnectorKind } from '../../components/versions';
 import { ComponentGroup } from '../../lib/component-group';
-import { freePort } from '../../lib/free-ports';
+import { freePortOtherThan } from '../../lib/free-ports';
 import type { ManagedProcess } from '../../lib/processes';
 import { settleAll } from '../../lib/settle-all';
 import { Supervisor } from '../../lib/supervisor';
@@ -123,12 +123,7 @@ export class NativeEnvironment implements Environment {
   private async kafkaNodePorts(plan: InfrastructurePlan): Promise<KafkaNodePorts[]> {
     const nodes: KafkaNodePorts[] = [{ port: plan.ports.kafka, controllerPort: plan.ports.kafkaController }];
     const taken = new Set<number>(Object.values(plan.ports));
-    const another = async (): Promise<number> => {
-      let port = await freePort();
-      while (taken.has(port)) port = await freePort();
-      taken.add(port);
-      return port;
-    };
+    const another = () => freePortOtherThan(taken);
     while (nodes.length < (this.options.kafkaBrokers ?? 1)) {
       nodes.push({ port: await another(), controllerPort: await another() });
     }

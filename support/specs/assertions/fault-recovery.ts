@@ -13,7 +13,13 @@ export function assertEveryAcceptedMoveEmailedOnce(
   stream: ChangeStream,
   mail: Mailboxes,
   heldNow: ReadonlyMap<string, string>,
-  limits: { atMostSentTwice: number; atMostAppliedDespiteRefusal: number; note: (text: string) => void },
+  limits: {
+    atMostSentTwice: number;
+    atMostAppliedDespiteRefusal: number;
+    note: (text: string) => void;
+    /** Where the move was captured on the change topic, if it was: said of each move not emailed once. */
+    whereCaptured: (move: Move) => string;
+  },
 ): void {
   const problems: string[] = [];
   const sentTwice: string[] = [];
@@ -29,8 +35,9 @@ export function assertEveryAcceptedMoveEmailedOnce(
       continue;
     }
     if (!accepted) appliedDespiteRefusal.push(name);
-    if (ids.size !== 1) problems.push(`${name}: ${emails.length} email(s) with ${ids.size} Message-ID(s)`);
-    else if (emails.length === 2) sentTwice.push(name);
+    if (ids.size !== 1) {
+      problems.push(`${name}: ${emails.length} email(s) with ${ids.size} Message-ID(s); ${limits.whereCaptured(move)}`);
+    } else if (emails.length === 2) sentTwice.push(name);
     else if (emails.length > 2) problems.push(`${name}: ${emails.length} copies of one email`);
   }
   if (sentTwice.length > limits.atMostSentTwice) {
