@@ -85,7 +85,7 @@ Then(
   { timeout: 90_000 },
   async function (this: CdcWorld) {
     await this.pipeline.untilCaughtUp();
-    const limits = { atMostSentTwice: this.faults.pushEmailConcurrency, note: this.note };
+    const limits = { atMostSentTwice: this.faults.pushEmailDuplicateWindow, note: this.note };
     assertEachEmailedOnceAboutTheirMove(this.people.crowd, this.mail, limits);
   },
 );

@@ -40,6 +40,9 @@ const changes = new ChangeConsumer({
     heartbeatInterval: Math.floor(config.kafka.sessionTimeoutMs / 3),
   }),
   concurrency: config.kafka.concurrency,
+  batchSize: config.kafka.batchSize,
+  // As many people's emails at once as the SMTP pool has connections.
+  sendConcurrency: config.smtp.maxConnections,
   admin: kafka.admin(),
   deadLetters: {
     producer: kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner }),

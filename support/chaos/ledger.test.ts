@@ -5,7 +5,7 @@ import { type ChangeAttempt, chaosAddress } from './load';
 
 const ana = { id: 1, email: 'ana@example.test' };
 const bo = { id: 2, email: 'bo@example.test' };
-const options = { pushEmailConcurrency: 2, lateAfterMs: 10_000 };
+const options = { pushEmailDuplicateWindow: 2, lateAfterMs: 10_000 };
 
 /** A change answered at `answeredAt` (its seq's second by default) with `status`. */
 function change(seq: number, person = ana, answer: Partial<ChangeAttempt> = {}): ChangeAttempt {
@@ -64,7 +64,7 @@ describe('the chaos ledger', () => {
     assert.match(ledger.unmatchedEmails[0] ?? '', /^to bo@example.test/);
   });
 
-  it('keeps up to KAFKA_CONCURRENCY second copies per push-email crash within the bound, when the crash explains them', () => {
+  it('keeps second copies up to the duplicate window per push-email crash within the bound, when the crash explains them', () => {
     const changes = [change(5), change(6, bo), change(7, { id: 3, email: 'cy@example.test' })];
     const emails = [
       email(5, 9_900),
@@ -85,7 +85,7 @@ describe('the chaos ledger', () => {
     assert.deepEqual(
       ledger.duplicated.beyondBound.map((d) => d.seq),
       [7],
-      'a third copy in the same crash is one more than KAFKA_CONCURRENCY (2 here)',
+      'a third copy in the same crash is one more than the duplicate window (2 here)',
     );
     assert.match(ledger.failures.join('\n'), /1 change\(s\) emailed more than once beyond the documented bound/);
   });

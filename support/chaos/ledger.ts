@@ -26,8 +26,8 @@ export interface LedgerFault {
 }
 
 export interface LedgerOptions {
-  /** push-email's KAFKA_CONCURRENCY: how many emails one fault of push-email or its database may send twice. */
-  readonly pushEmailConcurrency: number;
+  /** push-email's KAFKA_CONCURRENCY × KAFKA_BATCH_SIZE: how many changes one fault of push-email or its database may email twice. */
+  readonly pushEmailDuplicateWindow: number;
   /** An email accepted later than this after its change's answer is late. */
   readonly lateAfterMs: number;
 }
@@ -56,7 +56,7 @@ export interface Ledger {
   /** Acknowledged, never emailed: the sequence numbers. */
   readonly lost: readonly number[];
   readonly duplicated: {
-    /** Same Message-ID, two copies around a fault of push-email or its database, at most KAFKA_CONCURRENCY per fault: the documented window. */
+    /** Same Message-ID, two copies around a fault of push-email or its database, at most KAFKA_CONCURRENCY × KAFKA_BATCH_SIZE per fault: the documented window. */
     readonly withinBound: readonly Duplicate[];
     readonly beyondBound: readonly Duplicate[];
   };
@@ -129,7 +129,7 @@ export function keepLedger(
   const acknowledged = sent.filter(isAcknowledged);
   const refused = sent.filter((change) => !isAcknowledged(change));
   const lost = acknowledged.filter((change) => !bySeq.has(change.seq)).map((change) => change.seq);
-  const duplicated = duplicates(sent, bySeq, faults, options.pushEmailConcurrency);
+  const duplicated = duplicates(sent, bySeq, faults, options.pushEmailDuplicateWindow);
   const latencies = acknowledged.flatMap((change) => {
     const first = bySeq.get(change.seq)?.[0];
     return first && change.answeredAt !== undefined
@@ -197,7 +197,7 @@ const resendingComponents: readonly StackComponent[] = ['push-email', 'database'
  * The changes emailed more than once. Two copies with one Message-ID, the first accepted shortly before a fault of
  * push-email or the database or during it (the mail server may finish reading a message after its sender died:
  * push-email never heard the 250, nor recorded the delivery), and the second after the fault ended, are the
- * documented window: up to KAFKA_CONCURRENCY per fault. Anything else is beyond the bound: a third copy, a second
+ * documented window: up to KAFKA_CONCURRENCY × KAFKA_BATCH_SIZE per fault. Anything else is beyond the bound: a third copy, a second
  * Message-ID, a copy no such fault explains.
  */
 function duplicates(

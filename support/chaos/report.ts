@@ -57,7 +57,7 @@ export function appliedLines(
 }
 
 /** What the ledger found, in a few lines; each duplicate beyond the bound on a line of its own, for a diagnosis. */
-export function ledgerLines(ledger: Ledger, pushEmailConcurrency: number, loadStartedAt: number): string[] {
+export function ledgerLines(ledger: Ledger, pushEmailDuplicateWindow: number, loadStartedAt: number): string[] {
   const { duplicated, refused } = ledger;
   const byFault = new Map<number, number>();
   for (const duplicate of duplicated.withinBound) {
@@ -75,7 +75,7 @@ export function ledgerLines(ledger: Ledger, pushEmailConcurrency: number, loadSt
       (refused.unexpected.length > 0 ? `; unexpected ${refused.unexpected.length}` : ''),
     `  duplicated within the documented bound ${duplicated.withinBound.length}` +
       (byFault.size > 0
-        ? ` (${[...byFault].map(([index, count]) => `fault #${index}: ${count} of at most ${pushEmailConcurrency}`).join(', ')}, same Message-ID)`
+        ? ` (${[...byFault].map(([index, count]) => `fault #${index}: ${count} of at most ${pushEmailDuplicateWindow}`).join(', ')}, same Message-ID)`
         : '') +
       `, beyond it ${duplicated.beyondBound.length}`,
     `  latency from the 2xx to the email: p50 ${latency(ledger.latency.p50)}, p90 ${latency(ledger.latency.p90)}, p99 ${latency(ledger.latency.p99)}, max ${latency(ledger.latency.max)}; late (over ${seconds(ledger.late.afterMs)}) ${ledger.late.seqs.length}`,

@@ -132,7 +132,7 @@ async function main(): Promise<number> {
       ...run.applied.map((fault) => (fault.flowingAt ?? fault.readyAt ?? fault.endedAt) - fault.startedAt),
     );
     const ledger = keepLedger(changes, inbox.all(), run.applied, {
-      pushEmailConcurrency: stack.pushEmailConcurrency,
+      pushEmailDuplicateWindow: stack.pushEmailDuplicateWindow,
       lateAfterMs: longestFaultMs + lateMarginMs,
     });
     const recoveries = recoveriesOf(run.applied, changes, inbox);
@@ -141,7 +141,7 @@ async function main(): Promise<number> {
     log('Schedule as run (recovery times from the restart or thaw):');
     log(appliedLines(run, loadStartedAt, recoveries).join('\n'));
     log('Ledger:');
-    log(ledgerLines(ledger, stack.pushEmailConcurrency, loadStartedAt).join('\n'));
+    log(ledgerLines(ledger, stack.pushEmailDuplicateWindow, loadStartedAt).join('\n'));
     log(
       ledger.failures.length === 0
         ? '\nChaos run passed: nothing lost, nothing emailed twice beyond the documented bound, no unexpected answer.'

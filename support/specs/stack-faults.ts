@@ -85,12 +85,12 @@ export class StackFaults {
   }
 
   /**
-   * push-email records each email in its delivery log (in the database) right after the mail server accepted it. A
-   * fault between the two, push-email's own crash or its database going away, sends that email again on the retry,
-   * with the same Message-ID: at most one per partition push-email handles at once.
+   * push-email records the emails of a batch in its delivery log (in the database) once the mail server accepted
+   * them. A fault between the two, push-email's own crash or its database going away, sends them again on the retry,
+   * with the same Message-IDs: at most a batch per partition push-email handles at once.
    */
   private widenDuplicateBound(name: StackComponent): void {
-    if (name === 'push-email' || name === 'database') this.duplicateBound += this.pushEmailConcurrency;
+    if (name === 'push-email' || name === 'database') this.duplicateBound += this.pushEmailDuplicateWindow;
   }
 
   /**
@@ -222,7 +222,7 @@ export class StackFaults {
    * Returns the count once push-email is gone: what had happened before the crash.
    */
   async crashPushEmailWhen(what: string, count: () => number, atLeast: number, timeoutMs = 20_000): Promise<number> {
-    this.duplicateBound += this.pushEmailConcurrency;
+    this.duplicateBound += this.pushEmailDuplicateWindow;
     await eventually(() => (count() >= atLeast ? true : undefined), {
       awaiting: `${atLeast} ${what} before killing push-email`,
       timeoutMs,
@@ -238,9 +238,9 @@ export class StackFaults {
     await this.stack.restartPushEmail();
   }
 
-  /** How many emails push-email may have in flight at once: the bound on what a crash can send twice. */
-  get pushEmailConcurrency(): number {
-    return this.stack.pushEmailConcurrency;
+  /** How many changes push-email may have emailed and not yet recorded: the bound on what a crash can send twice. */
+  get pushEmailDuplicateWindow(): number {
+    return this.stack.pushEmailDuplicateWindow;
   }
 
   /**

@@ -32,7 +32,14 @@ import type { StackPorts } from './stack-ports';
 
 const runFolderPrefix = 'cdc-harness-';
 const pushEmailGroupId = 'push-email';
+/** push-email's KAFKA_CONCURRENCY and KAFKA_BATCH_SIZE in the stacks the harness starts (its defaults). */
 const pushEmailConcurrency = 8;
+const pushEmailBatchSize = 32;
+/**
+ * The most changes a crash of push-email (or of its database) can have emailed without the delivery log recording
+ * them, so emailed again on replay: a batch of each partition it handles at once.
+ */
+const pushEmailDuplicateWindow = pushEmailConcurrency * pushEmailBatchSize;
 
 export interface StackOptions {
   readonly environment: Environment;
@@ -56,8 +63,11 @@ export interface RunningStack {
   readonly changeTopic: string;
   /** push-email's consumer group: how far it has got is how far emails have been sent. */
   readonly pushEmailGroupId: string;
-  /** How many partitions push-email handles at once, so how many emails it may have in flight. */
-  readonly pushEmailConcurrency: number;
+  /**
+   * How many changes push-email may have emailed and not yet recorded (KAFKA_CONCURRENCY × KAFKA_BATCH_SIZE): the
+   * most a crash of it or of its database can email twice.
+   */
+  readonly pushEmailDuplicateWindow: number;
   readonly inbox: Inbox | undefined;
   readonly mailUiUrl: string | undefined;
   /** The services as they run now: `pushEmail` is the process started last (see restartPushEmail, and below). */
@@ -185,6 +195,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         KAFKA_TOPIC: changeTopic,
         KAFKA_GROUP_ID: pushEmailGroupId,
         KAFKA_CONCURRENCY: String(pushEmailConcurrency),
+        KAFKA_BATCH_SIZE: String(pushEmailBatchSize),
         DATABASE_HOST: database.host,
         DATABASE_PORT: String(database.port),
         DATABASE_NAME: database.pushEmail.name,
@@ -239,7 +250,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       connectorStatusUrl: `${connect.url}/connectors/userdata-cdc/status`,
       changeTopic,
       pushEmailGroupId,
-      pushEmailConcurrency,
+      pushEmailDuplicateWindow,
       inbox,
       mailUiUrl,
       services: {

@@ -38,12 +38,17 @@ for (const flavour of ['mariadb', 'mysql'] as const) {
       kind: 'welcome',
     });
 
-    it('knows a delivery once it is recorded, and only then', async () => {
-      const id = 'a'.repeat(64);
-      assert.equal(await log.outcomeOf(id), undefined);
-      await log.record(delivery(id));
-      assert.equal(await log.outcomeOf(id), 'sent');
-      assert.equal(await log.outcomeOf('b'.repeat(64)), undefined);
+    const outcomeOf = async (id: string) => (await log.outcomesOf([id])).get(id);
+
+    it('knows a delivery once it is recorded, and only then; a batch in one lookup and one write', async () => {
+      const [a, b, f] = ['a'.repeat(64), 'b'.repeat(64), 'f'.repeat(64)];
+      assert.equal(await outcomeOf(a), undefined);
+      await log.record([delivery(a), delivery(f)]);
+      assert.deepEqual([...(await log.outcomesOf([a, b, f, a]))].sort(), [
+        [a, 'sent'],
+        [f, 'sent'],
+      ]);
+      assert.deepEqual([...(await log.outcomesOf([]))], []);
     });
 
     it('knows an email set aside, and that it was sent when a replay sent it after all', async () => {
@@ -56,18 +61,18 @@ for (const flavour of ['mariadb', 'mysql'] as const) {
       });
       await log.recordSetAside([setAside(first), setAside(second)]);
       await log.recordSetAside([setAside(first)]);
-      assert.equal(await log.outcomeOf(first), 'set-aside');
-      await log.record(delivery(first));
-      assert.equal(await log.outcomeOf(first), 'sent');
-      assert.equal(await log.outcomeOf(second), 'set-aside');
+      assert.equal(await outcomeOf(first), 'set-aside');
+      await log.record([delivery(first)]);
+      assert.equal(await outcomeOf(first), 'sent');
+      assert.equal(await outcomeOf(second), 'set-aside');
       const [rows] = await (pool as Pool).query('SELECT reason FROM set_aside WHERE id = ?', [second]);
       assert.deepEqual(rows, [{ reason: 'recipient-refused' }]);
     });
 
     it('keeps one row when the same delivery is recorded twice', async () => {
       const id = 'c'.repeat(64);
-      await log.record(delivery(id));
-      await log.record(delivery(id));
+      await log.record([delivery(id)]);
+      await log.record([delivery(id), delivery(id)]);
       const [rows] = await (pool as Pool).query('SELECT COUNT(*) AS n FROM deliveries WHERE id = ?', [id]);
       assert.equal((rows as { n: number }[])[0]?.n, 1);
     });

@@ -5,22 +5,28 @@ import type { Delivery, DeliveryLog, PastOutcome, SetAside } from '../repositori
 export class MySqlDeliveryLog implements DeliveryLog {
   constructor(private readonly pool: Pool) {}
 
-  async outcomeOf(id: string): Promise<PastOutcome> {
-    // Sent wins over set aside: a dead letter replayed after its cause was fixed may have been sent since.
-    const [rows] = await this.pool.execute<RowDataPacket[]>(
-      'SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = ?) AS sent, EXISTS (SELECT 1 FROM set_aside WHERE id = ?) AS setAside',
-      [id, id],
+  /** One round trip for the whole batch; sent wins over set aside (a replayed dead letter may have been sent since). */
+  async outcomesOf(ids: readonly string[]): Promise<ReadonlyMap<string, Exclude<PastOutcome, undefined>>> {
+    const outcomes = new Map<string, Exclude<PastOutcome, undefined>>();
+    const distinct = [...new Set(ids)];
+    if (distinct.length === 0) return outcomes;
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT id, 1 AS sent FROM deliveries WHERE id IN (?) UNION ALL SELECT id, 0 AS sent FROM set_aside WHERE id IN (?)',
+      [distinct, distinct],
     );
-    if (rows[0]?.sent) return 'sent';
-    return rows[0]?.setAside ? 'set-aside' : undefined;
+    for (const row of rows) {
+      const id = String(row.id);
+      if (row.sent) outcomes.set(id, 'sent');
+      else if (!outcomes.has(id)) outcomes.set(id, 'set-aside');
+    }
+    return outcomes;
   }
 
-  async record(delivery: Delivery): Promise<void> {
-    await this.pool.execute('INSERT IGNORE INTO deliveries (id, message_id, recipient, kind) VALUES (?, ?, ?, ?)', [
-      delivery.id,
-      delivery.messageId,
-      delivery.recipient,
-      delivery.kind,
+  /** One multi-row INSERT for the whole batch. */
+  async record(deliveries: readonly Delivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.pool.query('INSERT IGNORE INTO deliveries (id, message_id, recipient, kind) VALUES ?', [
+      deliveries.map((delivery) => [delivery.id, delivery.messageId, delivery.recipient, delivery.kind]),
     ]);
   }
 

@@ -196,7 +196,7 @@ describe('NotifyUserOfChange', () => {
 
   it('lets a failure of the delivery log through as transient', async () => {
     const { deliveries, notify, options } = notifier();
-    deliveries.outcomeOf = async () => {
+    deliveries.outcomesOf = async () => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
     };
     await assert.rejects(notify.execute(moved, options), (error: unknown) => {
@@ -204,5 +204,98 @@ describe('NotifyUserOfChange', () => {
       assert.deepEqual([error.permanent, error.reason, error.step], [false, 'database-unavailable', 'delivery-log']);
       return true;
     });
+  });
+});
+
+describe('NotifyUserOfChange with a batch of changes', () => {
+  const person = (id: number) => ({ id, name: `P${id}`, email: `p${id}@example.test`, address: 'Rua A, 1' });
+  const move = (id: number, to: string, row = 0): UserChange => ({
+    kind: 'updated',
+    before: person(id),
+    after: { ...person(id), address: to },
+    position: { ...position, binlogPosition: 1000 + id * 10 + row, row },
+  });
+  const items = (changes: readonly UserChange[], options: ReturnType<typeof notifier>['options']) =>
+    changes.map((change) => ({ change, options }));
+
+  it('costs one delivery-log lookup and one write, however many changes', async () => {
+    const { sender, deliveries, notify, options } = notifier();
+    const changes = [1, 2, 3, 4, 5].map((id) => move(id, `Rua ${id}`));
+    const results = await notify.executeAll(items(changes, options), { concurrency: 3 });
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['done', 'done', 'done', 'done', 'done'],
+    );
+    assert.equal(sender.sent.length, 5);
+    assert.equal(deliveries.deliveries.size, 5);
+    assert.deepEqual(deliveries.roundTrips, { lookups: 1, writes: 2 }, 'one lookup; one write of each table');
+  });
+
+  it('sends the emails of different people at once, up to the concurrency, and one person’s in order', async () => {
+    const { sender, notify, options } = notifier();
+    let inFlight = 0;
+    let most = 0;
+    const original = sender.send.bind(sender);
+    sender.send = async (email) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return original(email);
+    };
+    const changes = [1, 2, 3, 4, 5, 6].flatMap((id) => [move(id, `first ${id}`, 0), move(id, `second ${id}`, 1)]);
+    await notify.executeAll(items(changes, options), { concurrency: 4 });
+    assert.equal(most, 4, 'four people at a time');
+    for (const id of [1, 2, 3, 4, 5, 6]) {
+      const theirs = sender.sent.filter((email) => email.to === `p${id}@example.test`).map((email) => email.text);
+      assert.equal(theirs.length, 2);
+      assert.match(theirs[0] ?? '', new RegExp(`first ${id}`), `P${id}'s first move told first`);
+    }
+  });
+
+  it('holds back the later changes of a person whose change failed for now, and still does everyone else’s', async () => {
+    const { sender, deliveries, notify, options } = notifier();
+    const original = sender.send.bind(sender);
+    sender.send = async (email) => {
+      if (email.to === 'p2@example.test' && email.text.includes('first')) throw serverDown();
+      return original(email);
+    };
+    const changes = [move(1, 'first 1', 0), move(2, 'first 2', 0), move(2, 'second 2', 1), move(3, 'first 3', 0)];
+    const results = await notify.executeAll(items(changes, options), { concurrency: 2 });
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['done', 'failed', 'held-back', 'done'],
+    );
+    assert.deepEqual(results[2], { status: 'held-back', behind: 1 });
+    assert.equal(deliveries.deliveries.size, 2, 'what was sent is recorded, so a retry of the batch sends it no more');
+  });
+
+  it('fails every change of the batch when the delivery log cannot record what was sent', async () => {
+    const { sender, deliveries, notify, options } = notifier();
+    deliveries.record = async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
+    };
+    const results = await notify.executeAll(items([move(1, 'Rua 1'), move(2, 'Rua 2')], options), { concurrency: 2 });
+    assert.deepEqual(
+      results.map((r) => (r.status === 'failed' ? [r.failure.reason, r.failure.permanent] : r.status)),
+      [
+        ['database-unavailable', false],
+        ['database-unavailable', false],
+      ],
+    );
+    assert.equal(sender.sent.length, 2, 'sent: the documented gap, closed by the retry finding nothing recorded');
+  });
+
+  it('sends once when the same change is twice in one batch', async () => {
+    const { sender, notify, options } = notifier();
+    const results = await notify.executeAll(items([moved, { ...moved, position: { ...position } }], options));
+    assert.deepEqual(
+      results.map((r) => (r.status === 'done' ? [r.outcome.sent, r.outcome.alreadyDelivered] : r.status)),
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    );
+    assert.equal(sender.sent.length, 1);
   });
 });

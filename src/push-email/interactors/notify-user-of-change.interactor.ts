@@ -1,8 +1,8 @@
 import { classifyFailure, type DeliveryFailure, type FailureStep } from '../entities/delivery-failure';
 import { deliveryId, type EmailTemplates, renderEmail } from '../entities/email-templates';
-import { type NotificationKind, notificationsFor } from '../entities/notification-policy';
+import { type Notification, type NotificationKind, notificationsFor } from '../entities/notification-policy';
 import { changeIdentity, type UserChange } from '../entities/user-change';
-import type { DeliveryLog } from '../repositories/delivery-log';
+import type { Delivery, DeliveryLog, PastOutcome, SetAside } from '../repositories/delivery-log';
 import type { EmailSender } from '../repositories/email-sender';
 
 /** An email of a change that can never be sent as it is, with the reason. */
@@ -34,15 +34,39 @@ export interface NotifyOptions {
   readonly replay?: boolean;
 }
 
+/** One change of a batch, with what to do with the emails of it that can never be sent. */
+export interface ChangeToNotify {
+  readonly change: UserChange;
+  readonly options: NotifyOptions;
+}
+
+/** What became of one change of a batch. */
+export type BatchResult =
+  | { readonly status: 'done'; readonly outcome: NotificationOutcome }
+  /** Not done, and to be tried again (or set aside, when the failure is permanent). */
+  | { readonly status: 'failed'; readonly failure: DeliveryFailure }
+  /** Not tried: an earlier change of the same person, at index `behind`, failed, and must not be overtaken. */
+  | { readonly status: 'held-back'; readonly behind: number };
+
+/** The emails accepted and set aside while a batch runs, written to the delivery log in one go at its end. */
+interface Accepted {
+  readonly sent: Delivery[];
+  readonly setAside: SetAside[];
+}
+
 /**
- * Tells a person about a change of their data, as the notification policy says, exactly once per change and kind of
- * email as far as the delivery log can tell: each accepted email is recorded at once, and a replayed change finds
- * its emails there. The one gap: a crash after the mail server accepted an email and before it was recorded sends
- * that email again on replay, with the same Message-ID.
+ * Tells people about changes of their data, as the notification policy says, exactly once per change and kind of
+ * email as far as the delivery log can tell. A batch of changes costs one delivery-log lookup (every email of every
+ * change) and one write (every email accepted or set aside), and the emails of different people go out concurrently
+ * (up to `concurrency` people at a time), while each person's changes are told in the order given.
+ *
+ * The gap: an email the mail server accepted is recorded at the end of its batch, so a crash (or a delivery log that
+ * fails) in between sends the batch's emails again on replay, with the same Message-IDs. A batch is the caller's
+ * choice of size: that is the bound.
  *
  * An email that fails for good (classifyFailure) is set aside and the others of the change still go; a transient
- * failure rejects with a transient DeliveryFailure, so that the whole change is tried again later, and what was
- * already sent is found in the delivery log then.
+ * failure fails the change (and holds back that person's later changes), so that it is tried again later, and what
+ * was already sent is found in the delivery log then.
  */
 export class NotifyUserOfChange {
   constructor(
@@ -52,15 +76,72 @@ export class NotifyUserOfChange {
     private readonly messageIdDomain: string,
   ) {}
 
+  /** One change: its outcome, or the failure thrown. */
   async execute(change: UserChange, options: NotifyOptions): Promise<NotificationOutcome> {
-    const changeId = changeIdentity(change);
+    const [result] = await this.executeAll([{ change, options }]);
+    if (result?.status !== 'done') throw (result as { failure: DeliveryFailure }).failure;
+    return result.outcome;
+  }
+
+  /** A batch of changes, in the order they were made: one result per change, in the same order. */
+  async executeAll(items: readonly ChangeToNotify[], { concurrency = 1 } = {}): Promise<BatchResult[]> {
+    const plans = items.map(({ change }) => planOf(change));
+    const failAll = (failure: DeliveryFailure): BatchResult[] => items.map(() => ({ status: 'failed', failure }));
+    let known: Map<string, PastOutcome>;
+    try {
+      known = new Map(
+        await step('delivery-log', () =>
+          this.deliveries.outcomesOf(plans.flatMap((plan) => plan.notifications.map(({ id }) => id))),
+        ),
+      );
+    } catch (error) {
+      return failAll(classifyFailure(error, 'delivery-log'));
+    }
+    const accepted: Accepted = { sent: [], setAside: [] };
+    const results: BatchResult[] = new Array(items.length);
+    const people = new Map<number, number[]>();
+    items.forEach(({ change }, index) => {
+      const person = personOf(change);
+      people.set(person, [...(people.get(person) ?? []), index]);
+    });
+    await eachLimited([...people.values()], concurrency, async (indexes) => {
+      for (const [position, index] of indexes.entries()) {
+        try {
+          const item = items[index] as ChangeToNotify;
+          const outcome = await this.notify(plans[index] as Plan, item.options, known, accepted);
+          results[index] = { status: 'done', outcome };
+        } catch (error) {
+          results[index] = { status: 'failed', failure: classifyFailure(error, 'consume') };
+          for (const later of indexes.slice(position + 1)) results[later] = { status: 'held-back', behind: index };
+          return;
+        }
+      }
+    });
+    try {
+      await step('delivery-log', async () => {
+        await this.deliveries.record(accepted.sent);
+        await this.deliveries.recordSetAside(accepted.setAside);
+      });
+    } catch (error) {
+      // Nothing of the batch counts as done: it is tried again, and what was sent is sent again (the gap above).
+      return failAll(classifyFailure(error, 'delivery-log'));
+    }
+    return results;
+  }
+
+  /** One change's emails: what the delivery log does not know of yet is sent, or set aside. */
+  private async notify(
+    { changeId, notifications }: Plan,
+    options: NotifyOptions,
+    known: Map<string, PastOutcome>,
+    accepted: Accepted,
+  ): Promise<NotificationOutcome> {
     let sent = 0;
     let alreadyDelivered = 0;
     let alreadySetAside = 0;
     const refused: RefusedEmail[] = [];
-    for (const notification of notificationsFor(change)) {
-      const id = deliveryId(changeId, notification.kind);
-      const before = await step('delivery-log', () => this.deliveries.outcomeOf(id));
+    for (const { id, notification } of notifications) {
+      const before = known.get(id);
       if (before === 'sent') {
         alreadyDelivered++;
         continue;
@@ -86,21 +167,51 @@ export class NotifyUserOfChange {
         refuse(failure);
         continue;
       }
-      await step('delivery-log', () =>
-        this.deliveries.record({ id, messageId: email.messageId, recipient: email.to, kind: notification.kind }),
-      );
+      accepted.sent.push({ id, messageId: email.messageId, recipient: email.to, kind: notification.kind });
+      // The same change twice in one batch (a replay that caught up with its original) sends once.
+      known.set(id, 'sent');
       sent++;
     }
     if (refused.length > 0) {
       await step('dead-letter', () => options.setAside(refused));
-      await step('delivery-log', () =>
-        this.deliveries.recordSetAside(
-          refused.map((r) => ({ id: r.deliveryId, recipient: r.recipient, kind: r.kind, reason: r.failure.reason })),
-        ),
-      );
+      for (const r of refused) {
+        accepted.setAside.push({ id: r.deliveryId, recipient: r.recipient, kind: r.kind, reason: r.failure.reason });
+        if (!known.has(r.deliveryId)) known.set(r.deliveryId, 'set-aside');
+      }
     }
     return { sent, alreadyDelivered, alreadySetAside, setAside: refused };
   }
+}
+
+/** A change's identity and the emails the policy asks for, each with its delivery id. */
+interface Plan {
+  readonly changeId: string;
+  readonly notifications: readonly { readonly id: string; readonly notification: Notification }[];
+}
+
+function planOf(change: UserChange): Plan {
+  const changeId = changeIdentity(change);
+  return {
+    changeId,
+    notifications: notificationsFor(change).map((notification) => ({
+      id: deliveryId(changeId, notification.kind),
+      notification,
+    })),
+  };
+}
+
+/** Whose change it is: one person's changes are told in order, never two at once. */
+function personOf(change: UserChange): number {
+  return 'after' in change ? change.after.id : change.before.id;
+}
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 /** Runs one I/O step, turning whatever it throws into a classified failure that names the step. */

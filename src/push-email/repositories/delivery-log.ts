@@ -19,12 +19,13 @@ export type PastOutcome = 'sent' | 'set-aside' | undefined;
 
 /**
  * What has been done, by delivery id (one per change and kind of notification): a replayed change finds its emails
- * here, sent or set aside, and does nothing again.
+ * here, sent or set aside, and does nothing again. Batch-first: a batch of changes costs one lookup and one write.
  */
 export interface DeliveryLog {
-  outcomeOf(id: string): Promise<PastOutcome>;
+  /** The past outcome of each of these ids that has one; an id absent from the map has none yet. */
+  outcomesOf(ids: readonly string[]): Promise<ReadonlyMap<string, Exclude<PastOutcome, undefined>>>;
   /** Idempotent: recording the same delivery twice keeps one. */
-  record(delivery: Delivery): Promise<void>;
+  record(deliveries: readonly Delivery[]): Promise<void>;
   /** Idempotent, like record(). */
   recordSetAside(entries: readonly SetAside[]): Promise<void>;
 }

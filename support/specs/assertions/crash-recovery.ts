@@ -16,8 +16,9 @@ export function assertCrashCameMidBurst(emailedBefore: number, crowdSize: number
  * exactly one email with a Message-ID no one else's email has, showing the move from the address before it.
  *
  * The documented limit of push-email's guarantee: a crash after the mail server accepted an email and before the
- * delivery log recorded it sends that email again, with the same Message-ID. push-email handles up to
- * KAFKA_CONCURRENCY partitions at once, so as many emails can be in that window when it is killed. So up to
+ * delivery log recorded it sends that email again, with the same Message-ID. push-email records a batch's emails
+ * once they are all accepted (KAFKA_BATCH_SIZE records of each of KAFKA_CONCURRENCY partitions), so as many can be
+ * in that window when it is killed. So up to
  * `atMostSentTwice` moves may have a second copy of their one email (noted, as it is allowed); never a third, never
  * a second Message-ID. Every person who falls short is listed in the failure.
  */

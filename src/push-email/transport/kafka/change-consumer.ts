@@ -2,6 +2,8 @@ import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Produce
 import type { Logger } from '../../../shared/logger';
 import { classifyFailure, type DeliveryFailure } from '../../entities/delivery-failure';
 import type {
+  BatchResult,
+  ChangeToNotify,
   NotificationOutcome,
   NotifyUserOfChange,
   RefusedEmail,
@@ -39,6 +41,13 @@ export interface ChangeConsumerDependencies {
   /** How many partitions are handled at once; each partition's records stay in order. */
   readonly concurrency?: number;
   /**
+   * How many records of a partition are handled as one batch (one delivery-log lookup and write, one commit): the
+   * most emails a crash can send twice per partition, times two (a change of email address writes to both).
+   */
+  readonly batchSize?: number;
+  /** How many people's emails of a batch are sent at once (the SMTP pool's connections). */
+  readonly sendConcurrency?: number;
+  /**
    * Called when kafkajs gave up on the consumer and will not restart it: the process must end, so that its
    * supervisor starts a new one, instead of living on as a consumer that consumes nothing.
    */
@@ -62,6 +71,14 @@ export interface StalledPartition {
 export const replayHeader = 'push-email.replay-of';
 
 const defaultRetry: RetryPolicy = { initialMs: 500, maxMs: 30_000 };
+const defaultBatchSize = 1;
+
+/** The failure of the change that held this one back (the same person's, earlier in the batch). */
+function blockerFailure(results: readonly BatchResult[], behind: number): DeliveryFailure {
+  const blocker = results[behind];
+  if (blocker?.status === 'failed') return blocker.failure;
+  return classifyFailure(new Error('held back behind a change that failed'), 'consume');
+}
 
 /**
  * The driving adapter from Kafka. Each record of the change topic is parsed and handed to the interactor; an offset
@@ -171,9 +188,11 @@ export class ChangeConsumer {
   }
 
   /**
-   * Handles a partition's batch in order and commits once, after the last record handled: a burst costs one offset
-   * commit, not one per record. Stops at a record that must be tried again (its partition is paused and rewound by
-   * then), or when the consumer stops or the batch went stale in a rebalance; what was handled is still committed.
+   * Handles a partition's batch in slices of `batchSize` records, each slice as one batch of the interactor (one
+   * delivery-log lookup and write, people's emails sent concurrently, each person's in order), and commits after
+   * each slice, up to the last record before the first one not done. Stops at a record that must be tried again (its
+   * partition is paused and rewound to it by then; the records after it that were done are found in the delivery log
+   * when they come again), or when the consumer stops or the batch went stale in a rebalance.
    */
   private async handleBatch({
     batch,
@@ -184,20 +203,25 @@ export class ChangeConsumer {
     commitOffsetsIfNecessary,
   }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
+    const size = this.deps.batchSize ?? defaultBatchSize;
     let handled: string | undefined;
     try {
-      for (const message of batch.messages) {
+      for (let start = 0; start < batch.messages.length; start += size) {
         if (!isRunning() || isStale()) break;
-        if (!(await this.handle(topic, partition, message))) break;
-        resolveOffset(message.offset);
-        handled = message.offset;
+        const slice = batch.messages.slice(start, start + size);
+        const done = await this.handleSlice(topic, partition, slice);
+        for (const message of slice.slice(0, done)) {
+          resolveOffset(message.offset);
+          handled = message.offset;
+        }
+        if (done < slice.length) break;
         // Throws when the group rebalances or the consumer stops: what was handled is still committed below.
         await heartbeat();
       }
     } finally {
       if (handled !== undefined) {
         // The batch's own commit, not consumer.commitOffsets(), which does nothing once the consumer is stopping: the
-        // email in hand when SIGTERM came is committed before push-email leaves its group.
+        // emails in hand when SIGTERM came are committed before push-email leaves its group.
         await commitOffsetsIfNecessary({
           topics: [{ topic, partitions: [{ partition, offset: (BigInt(handled) + 1n).toString() }] }],
         });
@@ -205,61 +229,98 @@ export class ChangeConsumer {
     }
   }
 
-  /** Handles one record; false when it could not be for now, and is scheduled to be tried again. */
-  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<boolean> {
-    const where = { topic, partition, offset: message.offset };
-    const attempts = (this.stalls.get(partition)?.attempts ?? 0) + 1;
-    try {
-      let record: ReturnType<typeof parseChangeRecord>;
+  /**
+   * Handles consecutive records of one partition; returns how many of them, from the first, are done. The first
+   * record not done is scheduled to be tried again.
+   */
+  private async handleSlice(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<number> {
+    const headAttempts = (this.stalls.get(partition)?.attempts ?? 0) + 1;
+    const attemptsOf = (index: number) => (index === 0 ? headAttempts : 1);
+    const where = (message: KafkaMessage) => ({ topic, partition, offset: message.offset });
+    /** Per record: done, or the failure that keeps it from being done now. */
+    const states: (true | DeliveryFailure)[] = messages.map(() => true);
+    const changes: { index: number; change: ChangeToNotify['change'] }[] = [];
+    for (const [index, message] of messages.entries()) {
       try {
-        record = parseChangeRecord(message.value, this.deps.capturedTable);
+        const record = parseChangeRecord(message.value, this.deps.capturedTable);
+        this.deps.metrics.consumed(record.type === 'change' ? record.change.kind : record.type);
+        if (record.type === 'change') changes.push({ index, change: record.change });
       } catch (error) {
         const failure = classifyFailure(error, 'read');
-        await this.deadLetter(where, message, attempts, [failure]);
-        this.deps.logger.error({ ...where, reason: failure.reason, error: failure.message }, 'record set aside');
-        return this.moveOn(topic, partition);
-      }
-      this.deps.metrics.consumed(record.type === 'change' ? record.change.kind : record.type);
-      if (record.type === 'change') {
-        const outcome = await this.deps.notify.execute(record.change, {
-          setAside: (refused) => this.deadLetter(where, message, attempts, refused),
-          replay: message.headers?.[replayHeader] !== undefined,
-        });
-        this.deps.metrics.delivered(outcome);
-        if (outcome.sent > 0) {
-          this.deps.metrics.endToEndLag((Date.now() - record.change.position.committedAt.getTime()) / 1000);
-        }
-        const { setAside, ...counts } = outcome;
-        const userId = 'after' in record.change ? record.change.after.id : record.change.before.id;
-        this.deps.logger.info({ ...where, kind: record.change.kind, userId, ...counts }, 'change handled');
-        for (const refused of setAside) {
-          this.deps.logger.error(
-            { ...where, userId, email: refused.kind, reason: refused.failure.reason, error: refused.failure.message },
-            'email set aside: it can never be sent as it is',
-          );
-        }
-      }
-    } catch (error) {
-      const failure = classifyFailure(error, 'consume');
-      if (!failure.permanent || !(await this.setAsideAfterAll(where, message, attempts, failure))) {
-        this.retryLater(topic, partition, message, attempts, failure);
-        return false;
+        states[index] = await this.setAsideAfterAll(where(message), message, attemptsOf(index), failure);
       }
     }
-    return this.moveOn(topic, partition);
+    const results = await this.deps.notify.executeAll(
+      changes.map(({ index, change }) => {
+        const message = messages[index] as KafkaMessage;
+        return {
+          change,
+          options: {
+            setAside: (refused: readonly RefusedEmail[]) =>
+              this.deadLetter(where(message), message, attemptsOf(index), refused),
+            replay: message.headers?.[replayHeader] !== undefined,
+          },
+        };
+      }),
+      { concurrency: this.deps.sendConcurrency ?? 1 },
+    );
+    for (const [position, { index, change }] of changes.entries()) {
+      const result = results[position] as BatchResult;
+      const message = messages[index] as KafkaMessage;
+      if (result.status === 'done') {
+        this.report(where(message), change, result.outcome);
+        continue;
+      }
+      const failure = result.status === 'failed' ? result.failure : blockerFailure(results, result.behind);
+      states[index] =
+        result.status === 'failed' && failure.permanent
+          ? await this.setAsideAfterAll(where(message), message, attemptsOf(index), failure)
+          : failure;
+    }
+    const firstNotDone = states.findIndex((state) => state !== true);
+    if (firstNotDone === -1) {
+      this.moveOn(topic, partition);
+      return messages.length;
+    }
+    if (firstNotDone > 0) this.moveOn(topic, partition);
+    const message = messages[firstNotDone] as KafkaMessage;
+    this.retryLater(topic, partition, message, attemptsOf(firstNotDone), states[firstNotDone] as DeliveryFailure);
+    return firstNotDone;
   }
 
-  /** A permanent failure that reached the consumer itself: the record is set aside, if the dead-letter topic takes it. */
+  /** Counts and logs what became of one change. */
+  private report(
+    where: { topic: string; partition: number; offset: string },
+    change: ChangeToNotify['change'],
+    outcome: NotificationOutcome,
+  ): void {
+    this.deps.metrics.delivered(outcome);
+    if (outcome.sent > 0) this.deps.metrics.endToEndLag((Date.now() - change.position.committedAt.getTime()) / 1000);
+    const { setAside, ...counts } = outcome;
+    const userId = 'after' in change ? change.after.id : change.before.id;
+    this.deps.logger.info({ ...where, kind: change.kind, userId, ...counts }, 'change handled');
+    for (const refused of setAside) {
+      this.deps.logger.error(
+        { ...where, userId, email: refused.kind, reason: refused.failure.reason, error: refused.failure.message },
+        'email set aside: it can never be sent as it is',
+      );
+    }
+  }
+
+  /**
+   * Sets a record aside for a permanent failure: true once the dead-letter topic took it, else the failure to write
+   * it there (transient: the record is tried again).
+   */
   private async setAsideAfterAll(
     where: { topic: string; partition: number; offset: string },
     message: KafkaMessage,
     attempts: number,
     failure: DeliveryFailure,
-  ): Promise<boolean> {
+  ): Promise<true | DeliveryFailure> {
     try {
       await this.deadLetter(where, message, attempts, [failure]);
-    } catch {
-      return false;
+    } catch (error) {
+      return classifyFailure(error, 'dead-letter');
     }
     this.deps.logger.error({ ...where, reason: failure.reason, error: failure.message }, 'record set aside');
     return true;
