@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { After, AfterAll, BeforeAll, Status } from '@cucumber/cucumber';
 import { environmentFromEnv } from '../environments/select-environment';
 import { freePorts } from '../stack/stack-ports';
@@ -35,11 +37,30 @@ After({ timeout: 90_000 }, async function (this: CdcWorld) {
   for (const repaired of await this.faults.repair()) this.note(repaired);
 });
 
-/** A failed scenario carries the end of each service's log, which usually says why. */
+/**
+ * A failed scenario carries the end of each service's log, which usually says why; and, natively, what Kafka Connect
+ * and Debezium did with the binlog (the task's starts and stops, the offsets it resumed from, the binlog
+ * connection): a change never captured is explained there, and the run's folder is gone once the run ends.
+ */
 After(function (this: CdcWorld, { result }) {
   if (result?.status !== Status.FAILED) return;
-  const { services } = runningStack().stack;
-  for (const service of [services.userdata, services.pushEmail]) {
+  const { stack } = runningStack();
+  for (const service of [stack.services.userdata, stack.services.pushEmail]) {
     this.attach(`${service.name} log (last lines):\n${service.tail(30)}`, 'text/plain');
   }
+  const capture = captureStory(join(stack.runFolder, 'connect', 'connect.log'));
+  if (capture) this.attach(`Kafka Connect's log, the capture's story (last lines):\n${capture}`, 'text/plain');
 });
+
+const captureLines =
+  /Keepalive|Requesting streaming|Stopped reading binlog|Connected to binlog|Skip \d+ (events|rows)|Found previous offset|Starting task|Stopping task|Committing offsets for [1-9]|Rebalance started|ERROR|WARN .*(binlog|offset)/;
+
+/** The lines of Connect's log about capture and its restarts, the last 60; undefined without a log file. */
+function captureStory(logFile: string): string | undefined {
+  if (!existsSync(logFile)) return undefined;
+  const lines = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => captureLines.test(line))
+    .map((line) => line.slice(0, 400));
+  return lines.slice(-60).join('\n');
+}
