@@ -3,10 +3,12 @@
  * stack, with the baselines measured in the same run. Prints a table; writes reports/bench/results.json and
  * reports/bench/summary.md. Targets are reported, never asserted.
  */
+
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { silenceKafkajsTimeoutWarning } from '../src/shared/known-warnings';
 import { UserdataClient } from '../support/drivers/userdata-client';
 import { environmentFromEnv } from '../support/environments/select-environment';
 import { freePorts } from '../support/stack/stack-ports';
@@ -19,6 +21,9 @@ import { rawUpdateRate } from './raw-mysql';
 import { reconfigurePolling } from './reconfigure';
 import { median, round } from './stats';
 import { summaryMarkdown } from './summary';
+
+// kafkajs's TimeoutNegativeWarning on Node 24 is noise (see known-warnings.ts).
+silenceKafkajsTimeoutWarning();
 
 const quick = process.argv.includes('--quick');
 /** `--out <folder>`: where the results go (reports/bench by default). */

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import nodemailer from 'nodemailer';
+import { silenceKafkajsTimeoutWarning } from '../shared/known-warnings';
 import { createLogger } from '../shared/logger';
 import { loadConfig } from './config';
 import { loadEmailTemplates } from './data-sources/file-email-templates';
@@ -13,6 +14,7 @@ import { PrometheusMetrics } from './transport/http/prometheus-metrics';
 import { ChangeConsumer } from './transport/kafka/change-consumer';
 
 // The composition root: the only place that reads the environment and picks concrete adapters.
+silenceKafkajsTimeoutWarning();
 const config = loadConfig(process.env);
 const logger = createLogger('push-email', config.logLevel);
 const transporter = nodemailer.createTransport(config.smtp);

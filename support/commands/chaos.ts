@@ -5,10 +5,12 @@
  * Prints the seed and the schedule before and after. Exits 1 when a change was lost, emailed more than once beyond
  * the documented bound, answered unexpectedly (a 500), or the stack did not recover.
  */
+
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { silenceKafkajsTimeoutWarning } from '../../src/shared/known-warnings';
 import { type AppliedFault, type FaultRun, runFaults } from '../chaos/fault-runner';
 import { untilEmailedFrom } from '../chaos/flow';
 import { emailsOfChanges, keepLedger, type Ledger } from '../chaos/ledger';
@@ -25,6 +27,9 @@ import { environmentFromEnv } from '../environments/select-environment';
 import type { Inbox } from '../mail/inbox';
 import { freePorts } from '../stack/stack-ports';
 import { type RunningStack, stackDescription, startStack } from '../stack/start-stack';
+
+// kafkajs's TimeoutNegativeWarning on Node 24 is noise (see known-warnings.ts).
+silenceKafkajsTimeoutWarning();
 
 /**
  * An email is late when it came more than this after its change's 2xx, beyond the longest fault's whole length (from

@@ -2,9 +2,13 @@
  * `npm start`: the whole product on this machine — MariaDB, Kafka, Kafka Connect with Debezium, userdata,
  * push-email and MailDev to read the emails — on the documented ports, until Ctrl-C.
  */
+import { silenceKafkajsTimeoutWarning } from '../../src/shared/known-warnings';
 import { environmentFromEnv } from '../environments/select-environment';
 import { documentedPorts } from '../stack/stack-ports';
 import { startStack } from '../stack/start-stack';
+
+// kafkajs's TimeoutNegativeWarning on Node 24 is noise (see known-warnings.ts).
+silenceKafkajsTimeoutWarning();
 
 async function main(): Promise<void> {
   const ports = await documentedPorts(process.env);

@@ -1,11 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { After, AfterAll, BeforeAll, Status } from '@cucumber/cucumber';
+import { silenceKafkajsTimeoutWarning } from '../../src/shared/known-warnings';
 import { environmentFromEnv } from '../environments/select-environment';
 import { freePorts } from '../stack/stack-ports';
 import { startStack } from '../stack/start-stack';
 import { holdStack, releaseStack, runningStack } from './stack-holder';
 import type { CdcWorld } from './world';
+
+// kafkajs's TimeoutNegativeWarning on Node 24 is noise (see known-warnings.ts).
+silenceKafkajsTimeoutWarning();
 
 // The first run resolves jars with Maven (minutes on a slow network); later runs start in seconds.
 BeforeAll({ timeout: 15 * 60_000 }, async () => {
