@@ -14,21 +14,25 @@ export function residentMemory(runFolder: string): Record<string, number> {
 
 /** CPU time (seconds, user + system) each component of a run has used so far. */
 export function cpuSeconds(runFolder: string): Record<string, number> {
-  const ticksPerSecond = 100; // USER_HZ on Linux
   const byComponent: Record<string, number> = {};
   for (const pid of processesMentioning(runFolder)) {
     const component = componentOf(pid);
     if (!component) continue;
-    try {
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      byComponent[component] = (byComponent[component] ?? 0) + ticks / ticksPerSecond;
-    } catch {
-      // Exited meanwhile.
-    }
+    byComponent[component] = (byComponent[component] ?? 0) + cpuSecondsOf(pid);
   }
   return byComponent;
+}
+
+/** CPU time (seconds, user + system) one process has used so far; 0 once it has exited. */
+export function cpuSecondsOf(pid: number): number {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return 0;
+  }
 }
 
 /** CPU used per component between two readings, as a share of one core over `seconds`. */
