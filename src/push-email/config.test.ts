@@ -18,6 +18,7 @@ describe('push-email configuration', () => {
       groupId: 'push-email',
       deadLetterTopic: 'cdc.info-user.dlq',
       concurrency: 8,
+      batchSize: 32,
       sessionTimeoutMs: 30_000,
       requestTimeoutMs: 30_000,
     });
