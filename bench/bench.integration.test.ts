@@ -31,6 +31,17 @@ describe('npm run bench -- --quick', { timeout: 10 * 60_000 }, () => {
       assert.ok(results.throughput.runs.length > 0);
       assert.ok(results.throughput.rawMysqlUpdatesPerSecond > 0);
       assert.ok(results.http.read.requestsPerSecond > 0 && results.http.update.requestsPerSecond > 0);
+      const { capture, delivery } = results.backlog;
+      for (const [what, measured] of Object.entries({
+        debezium: capture.debezium,
+        rawProducer: capture.rawProducer,
+        pushEmail: delivery.pushEmail,
+        bareNodemailer: delivery.bareNodemailer,
+      })) {
+        assert.ok(measured.count > 0 && measured.perSecond > 0, `no backlog figure for ${what}`);
+      }
+      assert.equal(delivery.pushEmail.count, results.backlog.changes, 'push-email emailed the whole backlog');
+      assert.ok(delivery.ratio > 0);
       const database = 'MySQL' in results.memoryMiB.idle ? 'MySQL' : 'MariaDB';
       for (const component of [database, 'Kafka', 'Kafka Connect', 'userdata', 'push-email']) {
         assert.ok((results.memoryMiB.idle[component] ?? 0) > 0, `no idle memory reading for ${component}`);

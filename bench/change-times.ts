@@ -1,9 +1,13 @@
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 
-/** When the database committed a change (`source.ts_ms`) and when Debezium read it (the envelope's `ts_ms`). */
+/**
+ * When the database committed a change (`source.ts_ms`), when Debezium read it (the envelope's `ts_ms`), and when
+ * Connect's producer wrote it onto the topic (the record's CreateTime).
+ */
 export interface ChangeTime {
   readonly committedAt: number;
   readonly capturedAt: number;
+  readonly producedAt: number;
 }
 
 /** Reads the change topic during a benchmark and remembers, per benchmark token (the new address), its times. */
@@ -31,7 +35,11 @@ export class ChangeTimes {
         };
         const token = event.after?.address;
         if (token?.startsWith('bench ') && event.source?.ts_ms && event.ts_ms) {
-          times.byToken.set(token, { committedAt: event.source.ts_ms, capturedAt: event.ts_ms });
+          times.byToken.set(token, {
+            committedAt: event.source.ts_ms,
+            capturedAt: event.ts_ms,
+            producedAt: Number(message.timestamp),
+          });
         }
       },
     });

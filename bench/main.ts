@@ -13,8 +13,10 @@ import { UserdataClient } from '../support/drivers/userdata-client';
 import { environmentFromEnv } from '../support/environments/select-environment';
 import { freePorts } from '../support/stack/stack-ports';
 import { type RunningStack, startStack } from '../support/stack/start-stack';
+import { type BacklogRun, measureBacklog } from './backlog';
 import { ChangeTimes } from './change-times';
 import { httpLoad } from './http';
+import { LightSmtpSink } from './light-sink/light-smtp-sink';
 import { cpuSeconds, cpuShare, peak, residentMemory } from './memory';
 import { type PipelineRun, runThroughPipeline } from './pipeline';
 import { rawUpdateRate } from './raw-mysql';
@@ -40,6 +42,7 @@ const plan = quick
       rates: [50],
       rateMs: 2_000,
       rawMs: 1_000,
+      backlog: 100,
       httpSeconds: 1,
       warmNpmTest: false,
     }
@@ -51,6 +54,7 @@ const plan = quick
       rates: [100, 250, 500, 1000, 2000],
       rateMs: 20_000,
       rawMs: 10_000,
+      backlog: 20_000,
       httpSeconds: 10,
       warmNpmTest: true,
     };
@@ -145,6 +149,15 @@ async function main(): Promise<void> {
     }
     const sustained = throughput.filter((run) => run.lost === 0 && run.responseToAccepted.p99 <= 1_000).at(-1);
 
+    log('A backlog: capture and delivery, each beside its bare baseline…');
+    const sink = await LightSmtpSink.start();
+    let backlog: BacklogRun;
+    try {
+      backlog = await measureBacklog({ stack: running, sink, changeTimes, userIds, changes: plan.backlog, log });
+    } finally {
+      await sink.stop();
+    }
+
     log('Raw mysql2 updates…');
     const rawRate = await rawUpdateRate(running.infrastructure.database, {
       concurrency: connections,
@@ -198,6 +211,7 @@ async function main(): Promise<void> {
         sustainedToRawRatio: round((sustained?.ratePerSecond ?? 0) / rawRate, 3),
       },
       http: { read, update, updateToRawRatio: round(update.requestsPerSecond / rawRate, 3) },
+      backlog,
       memoryMiB: { idle: memoryIdle, underLoad: memoryLoaded },
       warmNpmTestSeconds: undefined as number | undefined,
     };

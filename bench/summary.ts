@@ -1,4 +1,5 @@
 import type { Distribution } from '../support/lib/distribution';
+import type { BacklogRun } from './backlog';
 import type { HttpRun } from './http';
 import type { PipelineRun } from './pipeline';
 
@@ -21,6 +22,7 @@ export interface BenchResults {
     readonly sustainedToRawRatio: number;
   };
   readonly http: { readonly read: HttpRun; readonly update: HttpRun; readonly updateToRawRatio: number };
+  readonly backlog: BacklogRun;
   readonly memoryMiB: { readonly idle: Record<string, number>; readonly underLoad: Record<string, number> };
   readonly warmNpmTestSeconds: number | undefined;
 }
@@ -82,6 +84,7 @@ export function summaryMarkdown(r: BenchResults): string {
     `Highest rate sustained with no loss and p99 ≤ 1 s: **${r.throughput.highestSustainedRate}/s**; raw mysql2 single-row UPDATEs at 16 connections: **${Math.round(r.throughput.rawMysqlUpdatesPerSecond)}/s** (ratio ${r.throughput.sustainedToRawRatio}).`,
     '',
   );
+  lines.push(...backlogLines(r.backlog));
   lines.push('**userdata over HTTP** (autocannon, 16 connections):', '');
   lines.push(row(['request', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx']));
   lines.push(row(['---', '---:', '---:', '---:', '---:']));
@@ -122,4 +125,34 @@ export function summaryMarkdown(r: BenchResults): string {
     lines.push(row([label, ...values, values.reduce((a, b) => a + b, 0)]));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The backlog tables: capture and delivery, each beside its bare baseline. */
+function backlogLines(b: BacklogRun): string[] {
+  const { capture, delivery } = b;
+  return [
+    `**A backlog of ${b.changes} changes** made by SQL while push-email was stopped, each part beside its bare baseline:`,
+    '',
+    row(['part', 'what', 'count', 's', 'per s']),
+    row(['---', '---', '---:', '---:', '---:']),
+    row(['capture', 'Debezium onto the change topic', ...rateCells(capture.debezium)]),
+    row(['capture', 'raw kafkajs producer, as many records of that size', ...rateCells(capture.rawProducer)]),
+    row(['delivery', 'push-email draining the backlog into the light SMTP sink', ...rateCells(delivery.pushEmail)]),
+    row([
+      'delivery',
+      'bare nodemailer, same pool, as many emails into the same sink',
+      ...rateCells(delivery.bareNodemailer),
+    ]),
+    '',
+    `push-email ÷ bare nodemailer: **${delivery.ratio}**. The light sink (its own process) used ${delivery.sinkCpuPercent.pushEmail}% and ${delivery.sinkCpuPercent.bareNodemailer}% of one core during them.`,
+    '',
+  ];
+}
+
+function rateCells(rate: {
+  readonly count: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+}): (string | number)[] {
+  return [rate.count, rate.seconds, rate.perSecond];
 }

@@ -91,9 +91,10 @@ export interface RunningStack {
   readonly components: Readonly<Record<StackComponent, ComponentControl>>;
   /**
    * Starts one more push-email in the same consumer group, on a port of its own: the group shares the change topic's
-   * partitions between the instances. Resolves once it is ready; stopped with the stack, or by its `stop()`.
+   * partitions between the instances. Resolves once it is ready; stopped with the stack, or by its `stop()`. `env`
+   * overrides its configuration (the benchmark points one at its own SMTP sink).
    */
-  addPushEmailInstance(): Promise<PushEmailInstance>;
+  addPushEmailInstance(env?: Readonly<Record<string, string>>): Promise<PushEmailInstance>;
   /** Stops everything started, in reverse order; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -222,12 +223,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       log,
     });
     let instances = 1;
-    const addPushEmailInstance = async (): Promise<PushEmailInstance> => {
+    const addPushEmailInstance = async (env: Readonly<Record<string, string>> = {}): Promise<PushEmailInstance> => {
       instances++;
       const port = await freePort();
       const spec: ServiceSpec = {
         ...pushEmailSpec,
-        env: { ...pushEmailSpec.env, PUSH_EMAIL_PORT: String(port) },
+        env: { ...pushEmailSpec.env, ...env, PUSH_EMAIL_PORT: String(port) },
         readyUrl: `http://127.0.0.1:${port}/ready`,
         logFile: join(runFolder, `push-email-${instances}.log`),
       };
