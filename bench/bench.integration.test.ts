@@ -42,6 +42,9 @@ describe('npm run bench -- --quick', { timeout: 10 * 60_000 }, () => {
       }
       assert.equal(delivery.pushEmail.count, results.backlog.changes, 'push-email emailed the whole backlog');
       assert.ok(delivery.ratio > 0);
+      for (const chart of ['throughput-ladder.svg', 'latency-distribution.svg']) {
+        assert.match(readFileSync(join(out, chart), 'utf8'), /^<svg[^>]*>[\s\S]*<\/svg>$/, `${chart} is an SVG`);
+      }
       const database = 'MySQL' in results.memoryMiB.idle ? 'MySQL' : 'MariaDB';
       for (const component of [database, 'Kafka', 'Kafka Connect', 'userdata', 'push-email']) {
         assert.ok((results.memoryMiB.idle[component] ?? 0) > 0, `no idle memory reading for ${component}`);

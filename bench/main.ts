@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { silenceKafkajsTimeoutWarning } from '../src/shared/known-warnings';
 import { UserdataClient } from '../support/drivers/userdata-client';
 import { environmentFromEnv } from '../support/environments/select-environment';
@@ -15,6 +15,7 @@ import { freePorts } from '../support/stack/stack-ports';
 import { type RunningStack, startStack } from '../support/stack/start-stack';
 import { type BacklogRun, measureBacklog } from './backlog';
 import { ChangeTimes } from './change-times';
+import { writeCharts } from './charts';
 import { httpLoad } from './http';
 import { LightSmtpSink } from './light-sink/light-smtp-sink';
 import { cpuSeconds, cpuShare, peak, residentMemory } from './memory';
@@ -230,9 +231,10 @@ async function main(): Promise<void> {
     writeFileSync(join(outputFolder, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     const markdown = summaryMarkdown(results);
     writeFileSync(join(outputFolder, 'summary.md'), markdown);
+    const charts = await writeCharts(results, outputFolder);
     console.log(`\n${markdown}`);
     log(
-      `Benchmark done in ${round((Date.now() - startedAt) / 1000)} s: ${join(outputFolder, 'results.json')}, summary.md`,
+      `Benchmark done in ${round((Date.now() - startedAt) / 1000)} s: ${join(outputFolder, 'results.json')}, summary.md, ${charts.map((chart) => basename(chart)).join(', ')}`,
     );
   } finally {
     await stack?.stop();

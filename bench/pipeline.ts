@@ -16,6 +16,8 @@ export interface PipelineRun {
   readonly duplicated: number;
   /** From userdata's HTTP answer to the mail server's acceptance of the email. */
   readonly responseToAccepted: Distribution;
+  /** The same latencies, counted in buckets of `bucketMs` (the latency-distribution chart). */
+  readonly responseToAcceptedHistogram: { readonly bucketMs: number; readonly counts: readonly number[] };
   /** From the time the update was due to leave (open loop) to the mail server's acceptance. */
   readonly scheduledToAccepted: Distribution;
   /** From Debezium's reading of the change (envelope ts_ms) to the mail server's acceptance. */
@@ -107,8 +109,23 @@ export async function runThroughPipeline(options: {
     lost: accepted.length - delivered.length,
     duplicated: [...emails.values()].filter((received) => received.length > 1).length,
     responseToAccepted: latencies((request) => request.respondedAt),
+    responseToAcceptedHistogram: histogram(
+      delivered.map((request) => (first(request.token) as number) - request.respondedAt),
+      10,
+    ),
     scheduledToAccepted: latencies((request) => request.scheduledAt),
     capturedToAccepted: latencies((request) => times(request)?.capturedAt ?? NaN),
     committedToAccepted: latencies((request) => times(request)?.committedAt ?? NaN),
   };
+}
+
+/** Counts of `samples` (ms) in buckets of `bucketMs`, from 0 to the largest. */
+function histogram(samples: readonly number[], bucketMs: number): { bucketMs: number; counts: number[] } {
+  const counts: number[] = [];
+  for (const sample of samples) {
+    const bucket = Math.max(0, Math.floor(sample / bucketMs));
+    while (counts.length <= bucket) counts.push(0);
+    counts[bucket] = (counts[bucket] ?? 0) + 1;
+  }
+  return { bucketMs, counts };
 }
