@@ -42,6 +42,11 @@ describe('npm run bench -- --quick', { timeout: 10 * 60_000 }, () => {
       }
       assert.equal(delivery.pushEmail.count, results.backlog.changes, 'push-email emailed the whole backlog');
       assert.ok(delivery.ratio > 0);
+      for (const phase of [results.userdataVsRaw.idle, results.userdataVsRaw.running]) {
+        for (const side of [phase.get, phase.patch]) {
+          assert.ok(side.userdata.requestsPerSecond > 0 && side.raw.requestsPerSecond > 0 && side.ratio > 0);
+        }
+      }
       for (const chart of ['throughput-ladder.svg', 'latency-distribution.svg']) {
         assert.match(readFileSync(join(out, chart), 'utf8'), /^<svg[^>]*>[\s\S]*<\/svg>$/, `${chart} is an SVG`);
       }

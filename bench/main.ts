@@ -24,6 +24,7 @@ import { rawUpdateRate } from './raw-mysql';
 import { reconfigurePolling } from './reconfigure';
 import { median, round } from './stats';
 import { summaryMarkdown } from './summary';
+import { measureUserdataVsRaw } from './userdata-vs-raw';
 
 // kafkajs's TimeoutNegativeWarning on Node 24 is noise (see known-warnings.ts).
 silenceKafkajsTimeoutWarning();
@@ -186,6 +187,14 @@ async function main(): Promise<void> {
         return { path: `/users/${userIds[index % userIds.length]}`, body: { address: `http ${index}` } };
       },
     });
+    log('userdata beside raw mysql2 running its statements, the pipeline idle and running…');
+    const userdataVsRaw = await measureUserdataVsRaw({
+      stack: running,
+      userIds,
+      connections,
+      seconds: plan.httpSeconds,
+      log,
+    });
     await changeTimes.stop();
 
     const results = {
@@ -213,6 +222,7 @@ async function main(): Promise<void> {
       },
       http: { read, update, updateToRawRatio: round(update.requestsPerSecond / rawRate, 3) },
       backlog,
+      userdataVsRaw,
       memoryMiB: { idle: memoryIdle, underLoad: memoryLoaded },
       warmNpmTestSeconds: undefined as number | undefined,
     };

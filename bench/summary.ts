@@ -2,6 +2,7 @@ import type { Distribution } from '../support/lib/distribution';
 import type { BacklogRun } from './backlog';
 import type { HttpRun } from './http';
 import type { PipelineRun } from './pipeline';
+import type { SideBySide, UserdataVsRaw } from './userdata-vs-raw';
 
 export interface BenchResults {
   readonly quick: boolean;
@@ -23,6 +24,7 @@ export interface BenchResults {
   };
   readonly http: { readonly read: HttpRun; readonly update: HttpRun; readonly updateToRawRatio: number };
   readonly backlog: BacklogRun;
+  readonly userdataVsRaw: UserdataVsRaw;
   readonly memoryMiB: { readonly idle: Record<string, number>; readonly underLoad: Record<string, number> };
   readonly warmNpmTestSeconds: number | undefined;
 }
@@ -107,6 +109,7 @@ export function summaryMarkdown(r: BenchResults): string {
     ]),
   );
   lines.push('', `PATCH ÷ raw mysql2 UPDATE: **${r.http.updateToRawRatio}**.`, '');
+  lines.push(...sideBySideLines(r.userdataVsRaw));
   lines.push(`**Start-up** (median of ${r.startup.coldStarts} cold start(s), s):`, '');
   const components = Object.keys(r.startup.medianMs);
   lines.push(row(components));
@@ -155,4 +158,29 @@ function rateCells(rate: {
   readonly perSecond: number;
 }): (string | number)[] {
   return [rate.count, rate.seconds, rate.perSecond];
+}
+
+/** userdata beside raw mysql2 running the same statements, the pipeline idle and running. */
+function sideBySideLines(u: UserdataVsRaw): string[] {
+  const line = (phase: string, request: string, side: SideBySide) =>
+    row([
+      phase,
+      request,
+      Math.round(side.userdata.requestsPerSecond),
+      Math.round(side.raw.requestsPerSecond),
+      `**${side.ratio}**`,
+      `${side.userdata.p50Ms} / ${side.raw.p50Ms}`,
+      `${side.userdata.p99Ms} / ${side.raw.p99Ms}`,
+    ]);
+  return [
+    `**userdata beside its driver** (${u.connections} connections; raw mysql2 runs the repository's statements for the request on an uncaptured copy of the table):`,
+    '',
+    row(['pipeline', 'request', 'userdata /s', 'raw mysql2 /s', 'userdata ÷ raw', 'p50 ms (userdata / raw)', 'p99 ms']),
+    row(['---', '---', '---:', '---:', '---:', '---:', '---:']),
+    line('idle', 'GET /users/{id}: SELECT', u.idle.get),
+    line('idle', 'PATCH /users/{id}: START TRANSACTION, UPDATE, SELECT, COMMIT', u.idle.patch),
+    line('running', 'GET', u.running.get),
+    line('running', 'PATCH', u.running.patch),
+    '',
+  ];
 }
