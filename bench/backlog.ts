@@ -95,8 +95,8 @@ export async function measureBacklog(options: {
     await stack.restartPushEmail();
   }
   const times = accepted.map((message) => message.acceptedAt);
-  const drainSeconds = (Math.max(...times) - Math.min(...times)) / 1000;
-  const pushEmail = rate(accepted.length, Math.max(...times) - Math.min(...times));
+  const drainMs = Math.max(...times) - Math.min(...times);
+  const pushEmail = rate(accepted.length, drainMs);
   return {
     changes,
     capture: { debezium, rawProducer },
@@ -105,7 +105,7 @@ export async function measureBacklog(options: {
       bareNodemailer: bareNodemailer.rate,
       ratio: round(pushEmail.perSecond / bareNodemailer.rate.perSecond, 3),
       sinkCpuPercent: {
-        pushEmail: Math.round(((sink.cpuSeconds() - cpuBefore) / Math.max(drainSeconds, 0.001)) * 100),
+        pushEmail: Math.round(((sink.cpuSeconds() - cpuBefore) / Math.max(drainMs / 1000, 0.001)) * 100),
         bareNodemailer: bareNodemailer.sinkCpuPercent,
       },
     },

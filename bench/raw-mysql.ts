@@ -9,20 +9,7 @@ export async function rawUpdateRate(
   database: DatabaseEndpoint,
   options: { readonly concurrency: number; readonly durationMs: number; readonly rows: number },
 ): Promise<number> {
-  const admin = await mysql.createConnection({
-    host: database.host,
-    port: database.port,
-    database: database.name,
-    ...database.migrator,
-  });
-  try {
-    await admin.query('CREATE TABLE IF NOT EXISTS bench_raw LIKE users');
-    await admin.query('DELETE FROM bench_raw');
-    const values = Array.from({ length: options.rows }, (_, i) => [`raw ${i}`, `raw${i}@bench.test`, 'raw']);
-    await admin.query('INSERT INTO bench_raw (name, email, address) VALUES ?', [values]);
-  } finally {
-    await admin.end();
-  }
+  const ids = await uncapturedCopyOfUsers(database, options.rows);
   const pool = mysql.createPool({
     host: database.host,
     port: database.port,
@@ -30,7 +17,6 @@ export async function rawUpdateRate(
     ...database.userdata,
     connectionLimit: options.concurrency,
   });
-  const [[range]] = (await pool.query('SELECT MIN(id) AS low FROM bench_raw')) as unknown as [[{ low: number }]];
   let count = 0;
   const deadline = Date.now() + options.durationMs;
   const started = Date.now();
@@ -40,7 +26,7 @@ export async function rawUpdateRate(
         for (let i = worker; Date.now() < deadline; i += options.concurrency) {
           await pool.execute('UPDATE bench_raw SET address = ? WHERE id = ?', [
             `raw ${i}`,
-            range.low + (i % options.rows),
+            ids[i % ids.length] as number,
           ]);
           count++;
         }
@@ -49,5 +35,28 @@ export async function rawUpdateRate(
     return (count * 1000) / (Date.now() - started);
   } finally {
     await pool.end();
+  }
+}
+
+/**
+ * `bench_raw`, a copy of the users table that Debezium does not capture, emptied and filled with `rows` rows, so that
+ * a baseline's writes send no emails; returns their ids.
+ */
+export async function uncapturedCopyOfUsers(database: DatabaseEndpoint, rows: number): Promise<number[]> {
+  const admin = await mysql.createConnection({
+    host: database.host,
+    port: database.port,
+    database: database.name,
+    ...database.migrator,
+  });
+  try {
+    await admin.query('CREATE TABLE IF NOT EXISTS bench_raw LIKE users');
+    await admin.query('DELETE FROM bench_raw');
+    const values = Array.from({ length: rows }, (_, i) => [`raw ${i}`, `raw${i}@bench.test`, 'raw']);
+    await admin.query('INSERT INTO bench_raw (name, email, address) VALUES ?', [values]);
+    const [found] = await admin.query('SELECT id FROM bench_raw ORDER BY id');
+    return (found as { id: number }[]).map((row) => Number(row.id));
+  } finally {
+    await admin.end();
   }
 }

@@ -12,6 +12,7 @@ import { distribution } from '../support/lib/distribution';
 import { eventually } from '../support/lib/eventually';
 import type { RunningStack } from '../support/stack/start-stack';
 import { type HttpRun, httpLoad } from './http';
+import { uncapturedCopyOfUsers } from './raw-mysql';
 import { round } from './stats';
 
 export interface SideBySide {
@@ -37,7 +38,7 @@ export async function measureUserdataVsRaw(options: {
   readonly log: (line: string) => void;
 }): Promise<UserdataVsRaw> {
   const { stack, log } = options;
-  const rawIds = await copyUsersTable(stack.infrastructure.database, options.userIds.length);
+  const rawIds = await uncapturedCopyOfUsers(stack.infrastructure.database, options.userIds.length);
   let pass = 0;
   const compare = async (phase: string) => {
     pass++;
@@ -141,26 +142,6 @@ async function rawSide(
     p99Ms: Math.round(spread.p99),
     non2xx: 0,
   };
-}
-
-/** `bench_raw`: as many rows as the benchmark's users, in a copy of the users table; returns their ids. */
-async function copyUsersTable(database: DatabaseEndpoint, rows: number): Promise<number[]> {
-  const admin = await mysql.createConnection({
-    host: database.host,
-    port: database.port,
-    database: database.name,
-    ...database.migrator,
-  });
-  try {
-    await admin.query('CREATE TABLE IF NOT EXISTS bench_raw LIKE users');
-    await admin.query('DELETE FROM bench_raw');
-    const values = Array.from({ length: rows }, (_, i) => [`side ${i}`, `side${i}@bench.test`, 'side']);
-    await admin.query('INSERT INTO bench_raw (name, email, address) VALUES ?', [values]);
-    const [found] = await admin.query('SELECT id FROM bench_raw ORDER BY id');
-    return (found as { id: number }[]).map((row) => Number(row.id));
-  } finally {
-    await admin.end();
-  }
 }
 
 /** Until push-email's consumer group has committed every record of the change topic. */

@@ -46,6 +46,11 @@ export function changedFields(before: UserRow, after: UserRow): FieldChange[] {
     .map((field) => ({ field, from: before[field], to: after[field] }));
 }
 
+/** Whose row changed: the user's id, in the row after the change or, for a delete, before it. */
+export function userIdOf(change: UserChange): number {
+  return 'after' in change ? change.after.id : change.before.id;
+}
+
 /**
  * The identity of one change, the same however often it is replayed: where the database logged it (binlog file,
  * position, row within the event, and GTID when there is one) and what it did. Debezium's `pos` can be shared by the

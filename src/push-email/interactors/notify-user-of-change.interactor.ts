@@ -1,7 +1,7 @@
 import { classifyFailure, type DeliveryFailure, type FailureStep } from '../entities/delivery-failure';
 import { deliveryId, type EmailTemplates, renderEmail } from '../entities/email-templates';
 import { type Notification, type NotificationKind, notificationsFor } from '../entities/notification-policy';
-import { changeIdentity, type UserChange } from '../entities/user-change';
+import { changeIdentity, type UserChange, userIdOf } from '../entities/user-change';
 import type { Delivery, DeliveryLog, PastOutcome, SetAside } from '../repositories/delivery-log';
 import type { EmailSender } from '../repositories/email-sender';
 
@@ -99,10 +99,12 @@ export class NotifyUserOfChange {
     }
     const accepted: Accepted = { sent: [], setAside: [] };
     const results: BatchResult[] = new Array(items.length);
+    // One person's changes are told in order, never two at once.
     const people = new Map<number, number[]>();
     items.forEach(({ change }, index) => {
-      const person = personOf(change);
-      people.set(person, [...(people.get(person) ?? []), index]);
+      const indexes = people.get(userIdOf(change)) ?? [];
+      indexes.push(index);
+      people.set(userIdOf(change), indexes);
     });
     await eachLimited([...people.values()], concurrency, async (indexes) => {
       for (const [position, index] of indexes.entries()) {
@@ -198,11 +200,6 @@ function planOf(change: UserChange): Plan {
       notification,
     })),
   };
-}
-
-/** Whose change it is: one person's changes are told in order, never two at once. */
-function personOf(change: UserChange): number {
-  return 'after' in change ? change.after.id : change.before.id;
 }
 
 /** Runs `work` on every item, at most `limit` at a time. */

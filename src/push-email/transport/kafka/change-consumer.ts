@@ -1,6 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from '../../../shared/logger';
 import { classifyFailure, type DeliveryFailure } from '../../entities/delivery-failure';
+import { userIdOf } from '../../entities/user-change';
 import type {
   BatchResult,
   ChangeToNotify,
@@ -278,11 +279,9 @@ export class ChangeConsumer {
           : failure;
     }
     const firstNotDone = states.findIndex((state) => state !== true);
-    if (firstNotDone === -1) {
-      this.moveOn(topic, partition);
-      return messages.length;
-    }
-    if (firstNotDone > 0) this.moveOn(topic, partition);
+    // The head of the partition moved on, unless it is the record that failed again.
+    if (firstNotDone !== 0) this.moveOn(topic, partition);
+    if (firstNotDone === -1) return messages.length;
     const message = messages[firstNotDone] as KafkaMessage;
     this.retryLater(topic, partition, message, attemptsOf(firstNotDone), states[firstNotDone] as DeliveryFailure);
     return firstNotDone;
@@ -297,7 +296,7 @@ export class ChangeConsumer {
     this.deps.metrics.delivered(outcome);
     if (outcome.sent > 0) this.deps.metrics.endToEndLag((Date.now() - change.position.committedAt.getTime()) / 1000);
     const { setAside, ...counts } = outcome;
-    const userId = 'after' in change ? change.after.id : change.before.id;
+    const userId = userIdOf(change);
     this.deps.logger.info({ ...where, kind: change.kind, userId, ...counts }, 'change handled');
     for (const refused of setAside) {
       this.deps.logger.error(
@@ -326,9 +325,8 @@ export class ChangeConsumer {
     return true;
   }
 
-  private moveOn(topic: string, partition: number): true {
+  private moveOn(topic: string, partition: number): void {
     if (this.stalls.delete(partition)) this.deps.metrics.stalled(topic, partition, undefined);
-    return true;
   }
 
   /**
