@@ -1,5 +1,5 @@
 import { type Admin, AssignerProtocol, type Consumer, Kafka, logLevel } from 'kafkajs';
-import { eventually } from '../lib/eventually';
+import { EventuallyTimeout, eventually } from '../lib/eventually';
 
 /** A record of the change topic as the specs see it: its place in the topic, its key and its parsed value. */
 export interface CapturedRecord {
@@ -120,14 +120,46 @@ export class ChangeFeed {
     );
   }
 
-  waitFor(what: string, matches: (record: CapturedRecord) => boolean, timeoutMs = 30_000): Promise<CapturedRecord> {
-    return eventually(() => this.records.find(matches), {
-      awaiting: `${what} on ${this.topic}`,
-      timeoutMs,
-      intervalMs: 25,
-      lastSeen: () =>
-        `${this.records.length} record(s), the last: ${JSON.stringify(this.records.at(-1)?.value ?? null)}`,
-    });
+  async waitFor(
+    what: string,
+    matches: (record: CapturedRecord) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<CapturedRecord> {
+    try {
+      return await eventually(() => this.records.find(matches), {
+        awaiting: `${what} on ${this.topic}`,
+        timeoutMs,
+        intervalMs: 25,
+        lastSeen: () =>
+          `${this.records.length} record(s), the last: ${JSON.stringify(this.records.at(-1)?.value ?? null)}`,
+      });
+    } catch (error) {
+      if (!(error instanceof EventuallyTimeout)) throw error;
+      throw new EventuallyTimeout(error.awaiting, error.timeoutMs, `${error.lastSeen}; ${await this.progress()}`);
+    }
+  }
+
+  /**
+   * How far the feed has read each partition beside how far the topic goes: tells a change never written to the
+   * topic (Debezium's side) from one the feed did not read (the specs' own consumer stalled), and the feed's crashes.
+   */
+  async progress(): Promise<string> {
+    const read = new Map<number, number>();
+    for (const { partition, offset } of this.records) read.set(partition, Math.max(read.get(partition) ?? -1, offset));
+    let topicEnds: string;
+    try {
+      const ends = await Promise.race([
+        this.admin.fetchTopicOffsets(this.topic),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer in 5 s')), 5_000).unref()),
+      ]);
+      topicEnds = ends
+        .map(({ partition, high }) => `${partition}: read up to ${read.get(partition) ?? 'none'} of ${high}`)
+        .join(', ');
+    } catch (error) {
+      topicEnds = `the topic's ends unknown (${(error as Error).message})`;
+    }
+    const crashes = this.crashes.length > 0 ? `; the feed's consumer crashed: ${this.crashes.join(' | ')}` : '';
+    return `the feed per partition (highest offset read, of the topic's end offset) ${topicEnds}${crashes}`;
   }
 
   /**
