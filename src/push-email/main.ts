@@ -18,7 +18,8 @@ silenceKafkajsTimeoutWarning();
 const config = loadConfig(process.env);
 const logger = createLogger('push-email', config.logLevel);
 const transporter = nodemailer.createTransport(config.smtp);
-const pool = mysql.createPool(config.database);
+// trace: false: no stack trace captured for every statement (see userdata's main.ts); failures carry their cause.
+const pool = mysql.createPool({ ...config.database, trace: false });
 const metrics = new PrometheusMetrics();
 const notify = new NotifyUserOfChange(
   new NodemailerEmailSender(transporter, config.mailFrom),

@@ -248,6 +248,12 @@ describe('userdata HTTP API: refused input', () => {
     assert.deepEqual(await fieldsOf(text), ['Content-Type']);
     const large = await call('POST', '/users', { json: { ...ana, address: 'x'.repeat(20_000) } });
     assert.equal(large.status, 413);
+    const declared = JSON.stringify({ ...ana, address: 'x'.repeat(20_000) });
+    const declaredLarge = await call('PATCH', '/users/1', {
+      raw: declared,
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(declared)) },
+    });
+    assert.equal(declaredLarge.status, 413, 'a body whose Content-Length is over the limit');
   });
 
   it('answers unknown routes with a 404 problem', async () => {
