@@ -22,7 +22,7 @@ describe('push-email configuration', () => {
       sessionTimeoutMs: 30_000,
       requestTimeoutMs: 30_000,
     });
-    assert.deepEqual([config.smtp.pool, config.smtp.maxConnections], [true, 8]);
+    assert.deepEqual([config.smtp.pool, config.smtp.maxConnections, config.smtp.maxMessages], [true, 8, 1_000]);
     assert.deepEqual(config.retry, { initialMs: 500, maxMs: 30_000 });
     assert.equal(config.database.database, 'push_email');
     assert.equal(config.messageIdDomain, 'userdata.invalid');

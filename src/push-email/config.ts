@@ -39,6 +39,7 @@ const schema = z
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
     SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(8),
+    SMTP_MAX_MESSAGES_PER_CONNECTION: z.coerce.number().int().min(1).default(1_000),
     MAIL_FROM: z.string().min(3).default('"User data" <no-reply@userdata.invalid>'),
     LOG_LEVEL: logLevel,
   })
@@ -74,6 +75,10 @@ const schema = z
       // Pooled connections: an email costs one SMTP transaction, not a connection set up and torn down.
       pool: true,
       maxConnections: env.SMTP_MAX_CONNECTIONS,
+      // nodemailer's default, 100, ends every pooled connection after 100 emails; the connections then reconnect
+      // together, which held every email back ~200 ms every 8 s at 50 changes/s (measured; README, Performance). A
+      // server that wants fewer per connection says so by closing it, and the pool connects again.
+      maxMessages: env.SMTP_MAX_MESSAGES_PER_CONNECTION,
       ...(env.SMTP_USER && env.SMTP_PASSWORD ? { auth: { user: env.SMTP_USER, pass: env.SMTP_PASSWORD } } : {}),
     },
     mailFrom: env.MAIL_FROM,
