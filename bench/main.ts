@@ -129,10 +129,15 @@ async function main(): Promise<void> {
     /** Per offered rate: each component's CPU use, in % of one core, over the run and its drain. */
     const cpuPercent: Record<number, Record<string, number>> = {};
     let memoryLoaded = memoryIdle;
+    /** Per offered rate: each component's peak resident memory, so that a rate compares with the same rate. */
+    const memoryPerRate: Record<number, Record<string, number>> = {};
     for (const rate of plan.rates) {
       log(`Throughput at ${rate} updates/s…`);
+      memoryPerRate[rate] = memoryIdle;
       const sampler = setInterval(() => {
-        memoryLoaded = peak(memoryLoaded, residentMemory(running.runFolder));
+        const now = residentMemory(running.runFolder);
+        memoryLoaded = peak(memoryLoaded, now);
+        memoryPerRate[rate] = peak(memoryPerRate[rate] ?? now, now);
       }, 500);
       const cpuBefore = { ...cpuSeconds(running.runFolder), harness: cpuOfThisProcess() };
       const begun = Date.now();
@@ -223,7 +228,7 @@ async function main(): Promise<void> {
       http: { read, update, updateToRawRatio: round(update.requestsPerSecond / rawRate, 3) },
       backlog,
       userdataVsRaw,
-      memoryMiB: { idle: memoryIdle, underLoad: memoryLoaded },
+      memoryMiB: { idle: memoryIdle, underLoad: memoryLoaded, perRate: memoryPerRate },
       warmNpmTestSeconds: undefined as number | undefined,
     };
     await running.stop();

@@ -25,7 +25,12 @@ export interface BenchResults {
   readonly http: { readonly read: HttpRun; readonly update: HttpRun; readonly updateToRawRatio: number };
   readonly backlog: BacklogRun;
   readonly userdataVsRaw: UserdataVsRaw;
-  readonly memoryMiB: { readonly idle: Record<string, number>; readonly underLoad: Record<string, number> };
+  readonly memoryMiB: {
+    readonly idle: Record<string, number>;
+    readonly underLoad: Record<string, number>;
+    /** The peak during each offered rate's run. */
+    readonly perRate: Record<number, Record<string, number>>;
+  };
   readonly warmNpmTestSeconds: number | undefined;
 }
 
@@ -122,7 +127,7 @@ export function summaryMarkdown(r: BenchResults): string {
   lines.push(row(['---', ...names.map(() => '---:'), '---:']));
   for (const [label, reading] of [
     ['idle', r.memoryMiB.idle],
-    ['under the highest load', r.memoryMiB.underLoad],
+    ...Object.entries(r.memoryMiB.perRate).map(([rate, peakMiB]) => [`peak at ${rate} updates/s`, peakMiB] as const),
   ] as const) {
     const values = names.map((name) => reading[name] ?? 0);
     lines.push(row([label, ...values, values.reduce((a, b) => a + b, 0)]));
