@@ -1,4 +1,4 @@
-import mysql, { type ResultSetHeader } from 'mysql2/promise';
+import mysql, { type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { Credentials } from '../components/environment';
 
 export interface DatabaseAccess {
@@ -30,7 +30,22 @@ export class DatabaseMaintenance {
     if (affected !== 1) throw new Error(`Setting the email of user ${userId} changed ${affected} rows, not 1`);
   }
 
+  /** The user's row as the database holds it now (the fields a change is about), or undefined when there is none. */
+  async row(userId: number): Promise<Readonly<Record<string, unknown>> | undefined> {
+    const rows = await this.run<RowDataPacket[]>('SELECT id, email, address, version FROM users WHERE id = ?', [
+      userId,
+    ]);
+    return rows[0] ? { ...rows[0] } : undefined;
+  }
+
   private async execute(sql: string, values: readonly (string | number)[]): Promise<number> {
+    return (await this.run<ResultSetHeader>(sql, values)).affectedRows;
+  }
+
+  private async run<T extends ResultSetHeader | RowDataPacket[]>(
+    sql: string,
+    values: readonly (string | number)[],
+  ): Promise<T> {
     const { host, port, name, credentials } = this.access;
     const connection = await mysql.createConnection({
       host,
@@ -38,10 +53,11 @@ export class DatabaseMaintenance {
       database: name,
       user: credentials.user,
       password: credentials.password,
+      connectTimeout: 5_000,
     });
     try {
-      const [result] = await connection.execute<ResultSetHeader>(sql, [...values]);
-      return result.affectedRows;
+      const [result] = await connection.execute<T>(sql, [...values]);
+      return result;
     } finally {
       await connection.end();
     }

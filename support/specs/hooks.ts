@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { After, AfterAll, BeforeAll, Status } from '@cucumber/cucumber';
 import { silenceKafkajsTimeoutWarning } from '../../src/shared/known-warnings';
 import { environmentFromEnv } from '../environments/select-environment';
 import { freePorts } from '../stack/stack-ports';
 import { startStack } from '../stack/start-stack';
+import { storyOfEachChange } from './change-story';
 import { holdStack, releaseStack, runningStack } from './stack-holder';
 import type { CdcWorld } from './world';
 
@@ -46,15 +47,35 @@ After({ timeout: 90_000 }, async function (this: CdcWorld) {
  * and Debezium did with the binlog (the task's starts and stops, the offsets it resumed from, the binlog
  * connection): a change never captured is explained there, and the run's folder is gone once the run ends.
  */
-After(function (this: CdcWorld, { result }) {
+After({ timeout: 30_000 }, async function (this: CdcWorld, { result }) {
   if (result?.status !== Status.FAILED) return;
-  const { stack } = runningStack();
+  const { stack, changeFeed, deadLetters, inbox, database } = runningStack();
+  const people = this.people.everyone;
+  if (people.length > 0) {
+    const story = await storyOfEachChange(people, {
+      changeTopic: stack.changeTopic,
+      answersAbout: (name) => this.people.answersAbout(name),
+      rowOf: (userId) => database.row(userId),
+      recordsAbout: (userId) => changeFeed.about(userId),
+      pushEmailLog: pushEmailLog(stack.runFolder),
+      lettersFrom: (source) => deadLetters.lettersFrom(source),
+      messagesTo: (address) => inbox.messagesTo(address),
+    });
+    this.attach(`The story of each change this scenario made:\n${story}`, 'text/plain');
+  }
   for (const service of [stack.services.userdata, stack.services.pushEmail]) {
     this.attach(`${service.name} log (last lines):\n${service.tail(30)}`, 'text/plain');
   }
   const capture = captureStory(join(stack.runFolder, 'connect', 'connect.log'));
   if (capture) this.attach(`Kafka Connect's log, the capture's story (last lines):\n${capture}`, 'text/plain');
 });
+
+/** Every push-email instance's log lines (push-email.log, push-email-2.log, …). */
+function pushEmailLog(runFolder: string): string[] {
+  return readdirSync(runFolder)
+    .filter((file) => /^push-email(-\d+)?\.log$/.test(file))
+    .flatMap((file) => readFileSync(join(runFolder, file), 'utf8').split('\n'));
+}
 
 const captureLines =
   /Keepalive|Requesting streaming|Stopped reading binlog|Connected to binlog|Skip \d+ (events|rows)|Found previous offset|Starting task|Stopping task|Committing offsets for [1-9]|Rebalance started|ERROR|WARN .*(binlog|offset)/;

@@ -27,6 +27,8 @@ export class People {
   /** The people registered together by the steps about many people at once, in order. */
   crowd: Person[] = [];
   private lastAnswer: ApiResponse | undefined;
+  /** What userdata answered to each request made for a person, by name, in order: a failed scenario's story. */
+  private readonly journal = new Map<string, string[]>();
 
   constructor(
     private readonly userdata: UserdataClient,
@@ -37,12 +39,15 @@ export class People {
     const user = await this.userdata.register(firstDetails(name, details));
     const person: Person = { name, user, formerEmails: [] };
     this.byName.set(name, person);
+    this.log(name, `POST /users → 201, user ${user.id} version ${user.version}`);
     return person;
   }
 
   async change(name: string, changes: Partial<UserDetails>): Promise<void> {
     const person = this.person(name);
-    this.remember(person, await this.userdata.change(person.user.id, changes));
+    const now = await this.userdata.change(person.user.id, changes);
+    this.log(name, `PATCH ${JSON.stringify(changes)} → 200, version ${now.version}`);
+    this.remember(person, now);
   }
 
   /** Each of `people` moves to a home of their own, all at the same time. */
@@ -57,12 +62,14 @@ export class People {
   async tryToMove(name: string, address: string): Promise<ApiResponse | Error> {
     const person = this.person(name);
     const answer = await this.userdata.tryToChange(person.user.id, { address }).catch((error: Error) => error);
+    this.logAnswer(name, `PATCH ${JSON.stringify({ address })}`, answer);
     if (!(answer instanceof Error) && answer.status === 200) this.remember(person, answer.body as UserResource);
     return answer;
   }
 
   async deleteAccountOf(name: string): Promise<void> {
     await this.userdata.delete(this.person(name).user.id);
+    this.log(name, 'DELETE → 204');
   }
 
   /** Registration that may be refused: someone new called `name`, with the first details a person gets by default. */
@@ -73,6 +80,7 @@ export class People {
   /** A change that may be refused; `basedOn` is the version of the copy of the details it was made from. */
   async tryToChange(name: string, changes: Partial<UserDetails>, options: { basedOn?: number } = {}): Promise<void> {
     this.lastAnswer = await this.userdata.tryToChange(this.person(name).user.id, changes, options);
+    this.logAnswer(name, `PATCH ${JSON.stringify(changes)}`, this.lastAnswer);
   }
 
   tryToRead(name: string): Promise<ApiResponse> {
@@ -163,6 +171,24 @@ export class People {
     const old = person.formerEmails.at(-1);
     if (!old) throw new Error(`${name} never changed their email address in this scenario`);
     return old;
+  }
+
+  /** What userdata answered to each request made for `name` in this scenario, in order. */
+  answersAbout(name: string): readonly string[] {
+    return this.journal.get(name) ?? [];
+  }
+
+  private log(name: string, line: string): void {
+    this.journal.set(name, [...(this.journal.get(name) ?? []), `${new Date().toISOString()} ${line}`]);
+  }
+
+  private logAnswer(name: string, request: string, answer: ApiResponse | Error): void {
+    if (answer instanceof Error) {
+      this.log(name, `${request} → no answer: ${answer.message}`);
+      return;
+    }
+    const version = (answer.body as Partial<UserResource> | undefined)?.version;
+    this.log(name, `${request} → ${answer.status}${version === undefined ? '' : `, version ${version}`}`);
   }
 
   private remember(person: Person, now: UserResource): void {
