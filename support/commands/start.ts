@@ -2,8 +2,12 @@
  * `npm start`: the whole product on this machine — MariaDB, Kafka, Kafka Connect with Debezium, userdata,
  * push-email and MailDev to read the emails — on the documented ports, until Ctrl-C.
  */
+
+import { join } from 'node:path';
 import { silenceKafkajsTimeoutWarning } from '../../src/shared/known-warnings';
 import { environmentFromEnv } from '../environments/select-environment';
+import { buildServices } from '../stack/services';
+import { watchServiceSources } from '../stack/source-watch';
 import { documentedPorts } from '../stack/stack-ports';
 import { startStack } from '../stack/start-stack';
 
@@ -19,6 +23,7 @@ async function main(): Promise<void> {
     keepData: process.env.CDC_KEEP_DATA === '1',
   });
   const { database } = stack.infrastructure;
+  const watching = process.env.CDC_WATCH !== '0';
   console.log(
     [
       '',
@@ -32,9 +37,23 @@ async function main(): Promise<void> {
       `  push-email       http://127.0.0.1:${ports.pushEmail}/ready`,
       `  data and logs    ${stack.runFolder}`,
       '',
+      watching
+        ? 'userdata and push-email are rebuilt and restarted when their code in src/ changes (CDC_WATCH=0: never).'
+        : 'The services run the code they started with (CDC_WATCH=0).',
       'Press Ctrl-C to stop everything.',
     ].join('\n'),
   );
+  if (watching) {
+    // A build under way when the stack stops must not outlive it.
+    const builds = new AbortController();
+    process.once('exit', () => builds.abort());
+    watchServiceSources({
+      root: join(__dirname, '..', '..'),
+      build: () => buildServices(builds.signal),
+      restart: (service) => stack.replaceService(service),
+      log: (line) => console.log(line),
+    });
+  }
   // The stack's own SIGINT/SIGTERM handlers stop everything and exit; until then, keep running.
 }
 

@@ -52,6 +52,21 @@ describe('Supervisor', { timeout: 30_000 }, () => {
     assert.equal(supervisor.restarts, 0, 'nothing was started again by itself');
   });
 
+  it('replaces a process by a new one gracefully, and a stop during the replacement leaves nothing running', async () => {
+    const supervisor = new Supervisor({ start: child(0), log: () => {}, initialBackoffMs: 10 });
+    const first = await supervisor.start();
+    await supervisor.replace();
+    const second = supervisor.process;
+    assert.notEqual(second, first);
+    assert.equal(first.isRunning, false);
+    assert.equal(second?.isRunning, true);
+    assert.equal(supervisor.restarts, 0, 'a replacement is not a crash');
+    const replacing = supervisor.replace();
+    await supervisor.stop();
+    await replacing;
+    assert.equal(supervisor.isRunning, false, 'what the replacement started was stopped with the rest');
+  });
+
   it('stops at once while it waits to start again a process that died', async () => {
     const lines: string[] = [];
     const supervisor = new Supervisor({ start: child(50), log: (line) => lines.push(line), initialBackoffMs: 60_000 });

@@ -42,6 +42,7 @@ export class Supervisor implements ComponentControl {
   /** Ends the wait before a restart at once (the restart then sees why and does nothing). */
   private wake: (() => void) | undefined;
   private restarting: Promise<void> | undefined;
+  private replacing: Promise<void> | undefined;
   /** How many times a process was started again after ending by itself. */
   restarts = 0;
 
@@ -114,7 +115,29 @@ export class Supervisor implements ComponentControl {
     this.held = true;
     this.wake?.();
     await this.restarting;
+    // A replacement under way finishes first: what it started is then stopped here, never left behind.
+    await this.replacing?.catch(() => undefined);
     await this.current?.stop();
+  }
+
+  /**
+   * Stops the process gracefully and starts a new one (new code to run): no crash, so no backoff, and nothing
+   * started once stop() was called. Resolves once the new one is ready.
+   */
+  replace(): Promise<void> {
+    const replacing = (async () => {
+      this.held = true;
+      this.wake?.();
+      await this.restarting;
+      await this.current?.stop();
+      if (this.stopped) return;
+      await this.start();
+    })();
+    this.replacing = replacing.finally(() => {
+      if (this.replacing === tracked) this.replacing = undefined;
+    });
+    const tracked = this.replacing;
+    return replacing;
   }
 
   private watch(process: ManagedProcess, startedAt: number): void {

@@ -21,9 +21,13 @@ export interface ServiceSpec {
  * beside it), so that what the specs run is what ships: a file the build leaves out fails a scenario. Incremental:
  * a build with nothing changed takes a few seconds.
  */
-export async function buildServices(): Promise<void> {
+export async function buildServices(signal?: AbortSignal): Promise<void> {
   try {
-    await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+    await promisify(execFile)('npm', ['run', '--silent', 'build'], {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+      ...(signal ? { signal } : {}),
+    });
   } catch (error) {
     const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`npm run build failed: ${`${stdout}\n${stderr}`.trim() || message}`);

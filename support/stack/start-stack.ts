@@ -85,6 +85,11 @@ export interface RunningStack {
    */
   restartPushEmail(): Promise<void>;
   /**
+   * Stops userdata or push-email gracefully and starts it again from the current build (`npm start` does it when
+   * their source changes); resolves once it is ready.
+   */
+  replaceService(name: 'userdata' | 'push-email'): Promise<void>;
+  /**
    * Kill, restart, freeze and thaw each part of the stack. `push-email` is its first instance; killing it is the
    * same as killPushEmail().
    */
@@ -268,6 +273,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       restartPushEmail: async () => {
         await pushEmailSupervisor.start();
       },
+      replaceService: (name) => (name === 'userdata' ? userdataSupervisor : pushEmailSupervisor).replace(),
       components: { ...infrastructure.components, userdata: userdataSupervisor, 'push-email': pushEmailSupervisor },
       addPushEmailInstance,
       stop,
