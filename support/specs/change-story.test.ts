@@ -99,7 +99,7 @@ describe('storyOfEachChange: where each change of a failed scenario was last see
     assert.match(story, /in the database now: no row/);
     assert.match(
       story,
-      /3:11 u version 2\n {6}push-email: no log line about this record\n {6}dead letter 0:4: template/,
+      /3:11 u version 2\n {6}push-email: no log line about this record\n {6}on the dead-letter topic at 0:4: template/,
     );
     assert.match(story, /mail server accepted: nothing$/);
     const unreadable = await storyOfEachChange([ana], witnesses({ rowOf: () => Promise.reject(new Error('refused')) }));
