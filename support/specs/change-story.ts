@@ -53,7 +53,9 @@ export async function storyOfEachChange(people: readonly Person[], witnesses: Ch
       const letters = witnesses.lettersFrom({ topic: witnesses.changeTopic, ...record });
       for (const letter of letters) {
         const why = [letter.headers['dlq.reason'], letter.headers['dlq.error']].filter(Boolean).join(': ');
-        lines.push(`      on the dead-letter topic at ${letter.partition}:${letter.offset}: ${why || 'no reason given'}`);
+        lines.push(
+          `      on the dead-letter topic at ${letter.partition}:${letter.offset}: ${why || 'no reason given'}`,
+        );
       }
     }
     const addresses = [...person.formerEmails, person.user.email];
