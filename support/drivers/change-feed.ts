@@ -39,13 +39,60 @@ export class ChangeFeed {
   ) {}
 
   static async start(brokers: readonly string[], topic: string): Promise<ChangeFeed> {
-    const kafka = new Kafka({ clientId: 'spec-change-feed', brokers: [...brokers], logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'spec-change-feed',
+      brokers: [...brokers],
+      logLevel: logLevel.NOTHING,
+      // As short as push-email's in the harness: a request to a broker a fault just killed is given up on in
+      // seconds, not kafkajs's 30, which is as long as a spec waits for a change.
+      requestTimeout: 5_000,
+      connectionTimeout: 2_000,
+    });
     const groupId = `spec-change-feed-${process.pid}-${Date.now()}`;
     const admin = kafka.admin();
     const feed = new ChangeFeed(topic, kafka, groupId, feedConsumer(kafka, groupId), admin);
     await admin.connect();
     await feed.consume();
+    feed.watchdog = setInterval(() => void feed.restartIfStalled(), stallCheckMs);
+    feed.watchdog.unref();
     return feed;
+  }
+
+  private watchdog: NodeJS.Timeout | undefined;
+  private lastReadAt = Date.now();
+  private checking = false;
+
+  /**
+   * kafkajs's consumer can stop fetching without crashing after a broker of the cluster is killed (seen in CI: the
+   * topic held records the feed never read for over 30 s). When the feed has read nothing for stalledAfterMs while
+   * the topic holds records past what it read, it starts a new consumer in the same group, as after a crash.
+   */
+  private async restartIfStalled(): Promise<void> {
+    if (this.checking || this.stopping || Date.now() - this.lastReadAt < stalledAfterMs) return;
+    this.checking = true;
+    try {
+      const read = this.readUpTo();
+      const ends = await this.admin.fetchTopicOffsets(this.topic);
+      const behind = ends.some(({ partition, high }) => Number(high) - 1 > (read.get(partition) ?? -1));
+      if (!behind || this.stopping || Date.now() - this.lastReadAt < stalledAfterMs) return;
+      this.crashes.push(`${new Date().toISOString()} read nothing for ${stalledAfterMs} ms with records to read`);
+      this.lastReadAt = Date.now();
+      const stalled = this.consumer;
+      this.consumer = feedConsumer(this.kafka, this.groupId);
+      void stalled.disconnect().catch(() => {});
+      void this.consumeUntilItRuns();
+    } catch {
+      // The cluster cannot say now (a broker down): the next check asks again.
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** The highest offset read of each partition. */
+  private readUpTo(): Map<number, number> {
+    const read = new Map<number, number>();
+    for (const { partition, offset } of this.records) read.set(partition, Math.max(read.get(partition) ?? -1, offset));
+    return read;
   }
 
   /**
@@ -67,6 +114,7 @@ export class ChangeFeed {
     await consumer.run({
       // A record that is not JSON must not stop the feed (a throw here would be retried forever): it is kept as such.
       eachMessage: async ({ partition, message }) => {
+        this.lastReadAt = Date.now();
         const place = `${partition}:${message.offset}`;
         if (this.seen.has(place)) return;
         this.seen.add(place);
@@ -144,8 +192,7 @@ export class ChangeFeed {
    * topic (Debezium's side) from one the feed did not read (the specs' own consumer stalled), and the feed's crashes.
    */
   async progress(): Promise<string> {
-    const read = new Map<number, number>();
-    for (const { partition, offset } of this.records) read.set(partition, Math.max(read.get(partition) ?? -1, offset));
+    const read = this.readUpTo();
     let topicEnds: string;
     try {
       const ends = await Promise.race([
@@ -216,6 +263,7 @@ export class ChangeFeed {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.watchdog);
     await Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
   }
 }
@@ -229,6 +277,18 @@ function readJson(bytes: Buffer | null): { parsed?: unknown; error?: string } {
   }
 }
 
+/** How often the feed checks that it is still reading, and after how long without a record it may have stalled. */
+const stallCheckMs = 2_000;
+const stalledAfterMs = 8_000;
+
 function feedConsumer(kafka: Kafka, groupId: string): Consumer {
-  return kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
+  // Short session and rebalance timeouts, as push-email's in the harness: the feed's group gets over a coordinator
+  // lost with its broker in seconds.
+  return kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: 50,
+    sessionTimeout: 6_000,
+    heartbeatInterval: 2_000,
+    rebalanceTimeout: 10_000,
+  });
 }
