@@ -1,4 +1,19 @@
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
+import { loadConfig } from '../src/push-email/config';
+import { messageIdOf } from '../src/push-email/entities/email-templates';
+import { changeIdentity } from '../src/push-email/entities/user-change';
+import { parseChangeRecord } from '../src/push-email/transport/kafka/debezium-envelope';
+
+/**
+ * push-email's configuration from its defaults: the captured table it accepts and the domain of its Message-IDs,
+ * so that the Message-ID of the email about each change is known here as push-email will make it.
+ */
+const pushEmail = loadConfig({
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  SMTP_HOST: '127.0.0.1',
+  DATABASE_USER: 'unused',
+  DATABASE_PASSWORD: 'unused',
+});
 
 /**
  * When the database committed a change (`source.ts_ms`), when Debezium read it (the envelope's `ts_ms`), and when
@@ -10,9 +25,13 @@ export interface ChangeTime {
   readonly producedAt: number;
 }
 
-/** Reads the change topic during a benchmark and remembers, per benchmark token (the new address), its times. */
+/**
+ * Reads the change topic during a benchmark and remembers, per benchmark token (the new address), its times; and
+ * the Message-ID push-email gives the email about it, so that a sink which parses no MIME still tells whose it is.
+ */
 export class ChangeTimes {
   readonly byToken = new Map<string, ChangeTime>();
+  readonly tokenByMessageId = new Map<string, string>();
 
   private constructor(private readonly consumer: Consumer) {}
 
@@ -40,6 +59,11 @@ export class ChangeTimes {
             capturedAt: event.ts_ms,
             producedAt: Number(message.timestamp),
           });
+          const parsed = parseChangeRecord(message.value, pushEmail.capturedTable);
+          if (parsed.type === 'change') {
+            const messageId = messageIdOf(changeIdentity(parsed.change), 'details-changed', pushEmail.messageIdDomain);
+            times.tokenByMessageId.set(messageId, token);
+          }
         }
       },
     });

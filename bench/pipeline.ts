@@ -3,6 +3,7 @@ import { eventually } from '../support/lib/eventually';
 import { openLoop } from '../support/lib/open-loop';
 import type { Inbox } from '../support/mail/inbox';
 import type { ChangeTimes } from './change-times';
+import type { AcceptedMessage, LightSmtpSink } from './light-sink/light-smtp-sink';
 import { HttpLoadClient, type Sent } from './load';
 import { round } from './stats';
 
@@ -28,6 +29,45 @@ export interface PipelineRun {
 
 const tokenInEmail = /→ "(bench [^"]+)"/;
 
+/** Where the benchmark learns which change's email the mail server accepted, and when. */
+export interface AcceptedMail {
+  /** Every acceptance so far of an email about one of `tokens`: token → the times (epoch ms) it was accepted. */
+  acceptedByToken(tokens: ReadonlySet<string>): Promise<Map<string, number[]>>;
+}
+
+/** The specs' inbox (smtp-tester, in this process): reads each email's text for the change's token. */
+export function inboxMail(inbox: Inbox): AcceptedMail {
+  return {
+    async acceptedByToken(tokens) {
+      const byToken = new Map<string, number[]>();
+      for (const message of inbox.all()) {
+        const token = tokenInEmail.exec(message.text)?.[1];
+        if (token && tokens.has(token)) byToken.set(token, [...(byToken.get(token) ?? []), message.receivedAt]);
+      }
+      return byToken;
+    },
+  };
+}
+
+/**
+ * The light SMTP sink, in a process of its own and parsing no MIME: an email is known by its Message-ID, which
+ * ChangeTimes computed from the change event as push-email does.
+ */
+export function lightSinkMail(sink: LightSmtpSink, changeTimes: ChangeTimes): AcceptedMail {
+  const accepted: AcceptedMessage[] = [];
+  return {
+    async acceptedByToken(tokens) {
+      accepted.push(...(await sink.take()));
+      const byToken = new Map<string, number[]>();
+      for (const message of accepted) {
+        const token = changeTimes.tokenByMessageId.get(message.messageId);
+        if (token && tokens.has(token)) byToken.set(token, [...(byToken.get(token) ?? []), message.acceptedAt]);
+      }
+      return byToken;
+    },
+  };
+}
+
 /**
  * Sends `ratePerSecond` address changes for `durationMs` (open loop, over `users` round-robin), then waits until
  * every change's email arrived or nothing arrived for `quietMs`, and measures.
@@ -36,7 +76,7 @@ export async function runThroughPipeline(options: {
   readonly label: string;
   readonly userdataUrl: string;
   readonly userIds: readonly number[];
-  readonly inbox: Inbox;
+  readonly mail: AcceptedMail;
   readonly changeTimes: ChangeTimes;
   readonly ratePerSecond: number;
   readonly durationMs: number;
@@ -61,20 +101,13 @@ export async function runThroughPipeline(options: {
   }
   const accepted = sent.filter((request) => request.status === 200);
   const wanted = new Set(accepted.map((request) => request.token));
-  const emailsOf = () => {
-    const byToken = new Map<string, number[]>();
-    for (const message of options.inbox.all()) {
-      const token = tokenInEmail.exec(message.text)?.[1];
-      if (token && wanted.has(token)) byToken.set(token, [...(byToken.get(token) ?? []), message.receivedAt]);
-    }
-    return byToken;
-  };
+  const emailsOf = () => options.mail.acceptedByToken(wanted);
   // Wait for the pipeline to drain: done when every change has its email, or when nothing new came for a while.
   let lastCount = -1;
   let lastProgress = Date.now();
   await eventually(
-    () => {
-      const count = emailsOf().size;
+    async () => {
+      const count = (await emailsOf()).size;
       if (count !== lastCount) {
         lastCount = count;
         lastProgress = Date.now();
@@ -93,7 +126,7 @@ export async function runThroughPipeline(options: {
     timeoutMs: 60_000,
     lastSeen: () => `${[...wanted].filter((token) => options.changeTimes.byToken.has(token)).length} read`,
   });
-  const emails = emailsOf();
+  const emails = await emailsOf();
   const first = (token: string): number | undefined => emails.get(token)?.[0];
   const delivered = accepted.filter((request) => first(request.token) !== undefined);
   const latencies = (from: (request: Sent) => number) =>

@@ -76,11 +76,16 @@ export function renderEmail(
       subject: template.subject(values).replace(/\s+/g, ' ').trim(),
       text: template.text(values),
       html: template.html(values),
-      messageId: `<${deliveryId(identity.changeId, notification.kind).slice(0, 40)}@${identity.domain}>`,
+      messageId: messageIdOf(identity.changeId, notification.kind, identity.domain),
     };
   } catch (error) {
     throw new DeliveryFailure('unrenderable', 'render', (error as Error).message, { cause: error });
   }
+}
+
+/** The Message-ID of the email of this kind about this change: the same on every replay, unique per email. */
+export function messageIdOf(changeId: string, kind: NotificationKind, domain: string): string {
+  return `<${deliveryId(changeId, kind).slice(0, 40)}@${domain}>`;
 }
 
 /** One email per change and kind of notification: the key of the delivery log. */
