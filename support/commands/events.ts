@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { silenceKafkajsTimeoutWarning } from '../../src/shared/known-warnings';
 import { changeTopic } from '../components/debezium-connector';
 import { formatView, viewOf } from '../drivers/change-events';
+import { runningStackDescriptor } from '../stack/stack-descriptor';
 import { defaultPorts, portVariables } from '../stack/stack-ports';
 
 // kafkajs's TimeoutNegativeWarning on Node 24 is noise (see known-warnings.ts).
@@ -20,7 +21,8 @@ Shows each change event of the running stack's change topic as it arrives: the o
 changed (old → new), the binlog position or GTID, and how long after the commit it was read.
   --from-beginning  every event the topic holds, then the new ones (default: only new ones)
   --json            one JSON object per line, for piping (the status lines go to stderr)
-  --brokers         where Kafka listens (default: 127.0.0.1 on ${portVariables.kafka}, or ${defaultPorts.kafka}, as npm start)
+  --brokers         where Kafka listens (default: the running npm start's, from .cdc-stack.json; else 127.0.0.1 on
+                    ${portVariables.kafka}, or ${defaultPorts.kafka})
   --topic           the change topic (default: ${changeTopic})`;
 
 async function main(): Promise<void> {
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
       'from-beginning': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       brokers: { type: 'string' },
-      topic: { type: 'string', default: changeTopic },
+      topic: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -37,8 +39,14 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  const brokers = (values.brokers ?? `127.0.0.1:${process.env[portVariables.kafka] || defaultPorts.kafka}`).split(',');
-  const topic = values.topic;
+  // The stack `npm start` runs in this checkout publishes its Kafka; without one, npm start's documented port.
+  const running = runningStackDescriptor();
+  const brokers = (
+    values.brokers ??
+    running?.kafkaBrokers.join(',') ??
+    `127.0.0.1:${process.env[portVariables.kafka] || defaultPorts.kafka}`
+  ).split(',');
+  const topic = values.topic ?? running?.changeTopic ?? changeTopic;
   const kafka = new Kafka({
     clientId: 'cdc-events-view',
     brokers,

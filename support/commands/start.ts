@@ -8,22 +8,26 @@ import { silenceKafkajsTimeoutWarning } from '../../src/shared/known-warnings';
 import { environmentFromEnv } from '../environments/select-environment';
 import { buildServices } from '../stack/services';
 import { watchServiceSources } from '../stack/source-watch';
+import { descriptorPath, publishStack } from '../stack/stack-descriptor';
 import { documentedPorts } from '../stack/stack-ports';
-import { startStack } from '../stack/start-stack';
+import { stackDescription, startStack } from '../stack/start-stack';
 
 // kafkajs's TimeoutNegativeWarning on Node 24 is noise (see known-warnings.ts).
 silenceKafkajsTimeoutWarning();
 
 async function main(): Promise<void> {
   const ports = await documentedPorts(process.env);
+  const environment = await environmentFromEnv(process.env, (line) => console.log(line));
   const stack = await startStack({
-    environment: await environmentFromEnv(process.env, (line) => console.log(line)),
+    environment,
     ports,
     mailSink: 'maildev',
     keepData: process.env.CDC_KEEP_DATA === '1',
   });
   const { database } = stack.infrastructure;
   const watching = process.env.CDC_WATCH !== '0';
+  // Other commands of this checkout (npm run events) find the stack here while it runs.
+  process.once('exit', publishStack(stack, stackDescription(environment, stack.infrastructure)));
   console.log(
     [
       '',
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
       `  SMTP             127.0.0.1:${ports.smtp}`,
       `  push-email       http://127.0.0.1:${ports.pushEmail}/ready`,
       `  data and logs    ${stack.runFolder}`,
+      `  this stack       ${descriptorPath()}   (how other commands find it: npm run events)`,
       '',
       watching
         ? 'userdata and push-email are rebuilt and restarted when their code in src/ changes (CDC_WATCH=0: never).'
