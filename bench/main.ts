@@ -5,7 +5,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { silenceKafkajsTimeoutWarning } from '../src/shared/known-warnings';
@@ -242,17 +242,24 @@ async function main(): Promise<void> {
       userdataVsRaw,
       memoryMiB: { idle: memoryIdle, underLoad: memoryLoaded, perRate: memoryPerRate },
       warmNpmTestSeconds: undefined as number | undefined,
+      warmNpmTestExit: undefined as number | string | undefined,
     };
     await running.stop();
     stack = undefined;
     if (plan.warmNpmTest) {
       log('A warm npm test…');
       const begun = Date.now();
+      // Its output goes to a file: a failure is reported in the summary with where to read why.
+      const output = join(outputFolder, 'warm-npm-test.log');
+      mkdirSync(outputFolder, { recursive: true });
+      const outputFd = openSync(output, 'w');
       const child = spawnSync('npm', ['run', 'test:all'], {
-        stdio: 'ignore',
+        stdio: ['ignore', outputFd, outputFd],
         env: { ...process.env, CDC_BENCH_NESTED: '1' },
       });
-      results.warmNpmTestSeconds = child.status === 0 ? round((Date.now() - begun) / 1000) : undefined;
+      closeSync(outputFd);
+      results.warmNpmTestSeconds = round((Date.now() - begun) / 1000);
+      results.warmNpmTestExit = child.status ?? child.signal ?? undefined;
     }
     mkdirSync(outputFolder, { recursive: true });
     writeFileSync(join(outputFolder, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

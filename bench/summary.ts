@@ -32,6 +32,8 @@ export interface BenchResults {
     readonly perRate: Record<number, Record<string, number>>;
   };
   readonly warmNpmTestSeconds: number | undefined;
+  /** Its exit status (0: passed), or the signal that ended it; its output is warm-npm-test.log beside. */
+  readonly warmNpmTestExit?: number | string | undefined;
 }
 
 const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value)}` : '–');
@@ -123,7 +125,15 @@ export function summaryMarkdown(r: BenchResults): string {
   lines.push(row(components));
   lines.push(row(components.map(() => '---:')));
   lines.push(row(components.map((key) => ((r.startup.medianMs[key] ?? NaN) / 1000).toFixed(1))));
-  if (r.warmNpmTestSeconds !== undefined) lines.push('', `A warm \`npm test\`: ${r.warmNpmTestSeconds} s.`);
+  if (r.warmNpmTestSeconds !== undefined) {
+    const failed = r.warmNpmTestExit !== 0 && r.warmNpmTestExit !== undefined;
+    lines.push(
+      '',
+      failed
+        ? `A warm \`npm test\`: **failed** (${r.warmNpmTestExit}) after ${r.warmNpmTestSeconds} s; its output is warm-npm-test.log, beside this summary.`
+        : `A warm \`npm test\`: ${r.warmNpmTestSeconds} s.`,
+    );
+  }
   lines.push('', '**Resident memory** (MiB):', '');
   const names = [...new Set([...Object.keys(r.memoryMiB.idle), ...Object.keys(r.memoryMiB.underLoad)])];
   lines.push(row(['', ...names, 'total']));

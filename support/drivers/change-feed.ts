@@ -214,7 +214,12 @@ export class ChangeFeed {
    * going to do about them (an email accepted by SMTP, push-email commits only after that) is done.
    */
   async waitUntilConsumed(groupId: string, timeoutMs = 30_000): Promise<void> {
-    const ends = await this.admin.fetchTopicOffsets(this.topic);
+    // Asked again while the cluster cannot answer: a leader election after a broker was killed takes seconds.
+    const ends = await eventually(() => this.admin.fetchTopicOffsets(this.topic), {
+      awaiting: `the end offsets of ${this.topic}`,
+      timeoutMs,
+      intervalMs: 200,
+    });
     let last = 'nothing committed';
     await eventually(
       async () => {
