@@ -4,12 +4,17 @@
 // Scenarios tagged @kafka-cluster need three brokers (CDC_KAFKA_BROKERS=3, `npm run test:specs:cluster`): a run on
 // one broker leaves them out.
 const onACluster = Number(process.env.CDC_KAFKA_BROKERS ?? 1) >= 3;
+// The World, hooks and their collaborators; not the unit tests beside them (node:test would run them in Cucumber).
+const specSupport = require('node:fs')
+  .readdirSync(`${__dirname}/support/specs`)
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+  .map((file) => `support/specs/${file}`);
 
 module.exports = {
   default: {
     paths: ['features/**/*.feature'],
     requireModule: ['tsx/cjs'],
-    require: ['support/specs/*.ts', 'steps/**/*.ts'],
+    require: [...specSupport, 'steps/**/*.ts'],
     format: ['pretty', 'html:reports/cucumber.html'],
     formatOptions: { snippetInterface: 'async-await' },
     strict: true,
