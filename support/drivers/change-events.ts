@@ -46,35 +46,22 @@ const bookkeeping = new Set(['updated_at']);
 
 export function viewOf(record: TopicRecord): ChangeEventView {
   const base = { partition: record.partition, offset: Number(record.offset), key: parseRow(record.key) };
-  if (record.value === null || record.value.length === 0) {
-    return { ...base, operation: 'tombstone', changes: {}, position: null, committedAt: null, readAfterMs: null };
-  }
+  const nothingToShow = { changes: {}, position: null, committedAt: null, readAfterMs: null };
+  const unreadable = (problem: string): ChangeEventView => ({
+    ...base,
+    ...nothingToShow,
+    operation: 'unreadable',
+    problem,
+  });
+  if (record.value === null || record.value.length === 0) return { ...base, ...nothingToShow, operation: 'tombstone' };
   let envelope: Envelope;
   try {
     envelope = JSON.parse(record.value.toString('utf8')) as Envelope;
   } catch (error) {
-    return {
-      ...base,
-      operation: 'unreadable',
-      changes: {},
-      position: null,
-      committedAt: null,
-      readAfterMs: null,
-      problem: `not JSON: ${(error as Error).message}`,
-    };
+    return unreadable(`not JSON: ${(error as Error).message}`);
   }
   const operation = operations[envelope.op ?? ''];
-  if (!operation) {
-    return {
-      ...base,
-      operation: 'unreadable',
-      changes: {},
-      position: null,
-      committedAt: null,
-      readAfterMs: null,
-      problem: `not a Debezium change event (op ${JSON.stringify(envelope.op ?? null)})`,
-    };
-  }
+  if (!operation) return unreadable(`not a Debezium change event (op ${JSON.stringify(envelope.op ?? null)})`);
   const source = envelope.source ?? {};
   // ts_us (Debezium 2.6 and later) keeps the sub-millisecond part MySQL's original_commit_timestamp gives.
   const committedMs =
