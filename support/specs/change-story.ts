@@ -26,13 +26,20 @@ export interface ChangeWitnesses {
 export async function storyOfEachChange(people: readonly Person[], witnesses: ChangeWitnesses): Promise<string> {
   const handling = pushEmailLinesByRecord(witnesses.pushEmailLog);
   const stories: string[] = [];
+  let databaseProblem: string | undefined;
   for (const person of people) {
     const { id } = person.user;
     const lines = [`${person.name} (user ${id})`];
     const answers = witnesses.answersAbout(person.name);
     lines.push(`  userdata answered: ${answers.length === 0 ? 'nothing asked' : ''}`);
     lines.push(...answers.map((answer) => `    ${answer}`));
-    const row = await witnesses.rowOf(id).catch((error: Error) => `unreadable (${error.message})`);
+    // One failure to read the database says it for everyone: a database a fault left down is not asked per person.
+    const row =
+      databaseProblem ??
+      (await witnesses.rowOf(id).catch((error: Error) => {
+        databaseProblem = `unreadable (${error.message})`;
+        return databaseProblem;
+      }));
     lines.push(
       `  in the database now: ${row === undefined ? 'no row' : typeof row === 'string' ? row : JSON.stringify(row)}`,
     );
