@@ -8,25 +8,17 @@
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import nodemailer from 'nodemailer';
-import { loadConfig } from '../src/push-email/config';
 import { loadEmailTemplates } from '../src/push-email/data-sources/file-email-templates';
 import { renderEmail } from '../src/push-email/entities/email-templates';
 import { eventually } from '../support/lib/eventually';
 import type { RunningStack } from '../support/stack/start-stack';
 import type { ChangeTimes } from './change-times';
 import type { AcceptedMessage, LightSmtpSink } from './light-sink/light-smtp-sink';
+import { pushEmailDefaults } from './push-email-defaults';
 import { round } from './stats';
 
-/**
- * push-email's SMTP pool in the stacks the harness starts, as its configuration makes it from its defaults
- * (SMTP_MAX_CONNECTIONS, SMTP_MAX_MESSAGES_PER_CONNECTION): the bare baseline uses the very same pool.
- */
-const { maxConnections, maxMessages } = loadConfig({
-  KAFKA_BROKERS: '127.0.0.1:9092',
-  SMTP_HOST: '127.0.0.1',
-  DATABASE_USER: 'unused',
-  DATABASE_PASSWORD: 'unused',
-}).smtp;
+/** push-email's SMTP pool, as the stacks the harness starts run it: the bare baseline uses the very same pool. */
+const { maxConnections, maxMessages } = pushEmailDefaults.smtp;
 
 export interface RateMeasurement {
   readonly count: number;

@@ -1,19 +1,8 @@
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
-import { loadConfig } from '../src/push-email/config';
 import { messageIdOf } from '../src/push-email/entities/email-templates';
 import { changeIdentity } from '../src/push-email/entities/user-change';
 import { parseChangeRecord } from '../src/push-email/transport/kafka/debezium-envelope';
-
-/**
- * push-email's configuration from its defaults: the captured table it accepts and the domain of its Message-IDs,
- * so that the Message-ID of the email about each change is known here as push-email will make it.
- */
-const pushEmail = loadConfig({
-  KAFKA_BROKERS: '127.0.0.1:9092',
-  SMTP_HOST: '127.0.0.1',
-  DATABASE_USER: 'unused',
-  DATABASE_PASSWORD: 'unused',
-});
+import { pushEmailDefaults as pushEmail } from './push-email-defaults';
 
 /**
  * When the database committed a change (`source.ts_ms`), when Debezium read it (the envelope's `ts_ms`), and when

@@ -1,4 +1,5 @@
 import { type Admin, AssignerProtocol, type Consumer, Kafka, logLevel } from 'kafkajs';
+import { harnessClientTimeouts } from '../components/client-timeouts';
 import { EventuallyTimeout, eventually } from '../lib/eventually';
 
 /** A record of the change topic as the specs see it: its place in the topic, its key and its parsed value. */
@@ -43,8 +44,8 @@ export class ChangeFeed {
       clientId: 'spec-change-feed',
       brokers: [...brokers],
       logLevel: logLevel.NOTHING,
-      // As short as push-email's in the harness: a request to a broker a fault just killed is given up on in
-      // seconds, not kafkajs's 30, which is as long as a spec waits for a change.
+      // Shorter than kafkajs's 30 s, which is as long as a spec waits for a change: a request to a broker a fault
+      // just killed is given up on in seconds.
       requestTimeout: 5_000,
       connectionTimeout: 2_000,
     });
@@ -75,12 +76,8 @@ export class ChangeFeed {
       const ends = await this.admin.fetchTopicOffsets(this.topic);
       const behind = ends.some(({ partition, high }) => Number(high) - 1 > (read.get(partition) ?? -1));
       if (!behind || this.stopping || Date.now() - this.lastReadAt < stalledAfterMs) return;
-      this.crashes.push(`${new Date().toISOString()} read nothing for ${stalledAfterMs} ms with records to read`);
       this.lastReadAt = Date.now();
-      const stalled = this.consumer;
-      this.consumer = feedConsumer(this.kafka, this.groupId);
-      void stalled.disconnect().catch(() => {});
-      void this.consumeUntilItRuns();
+      this.replaceConsumer(`read nothing for ${stalledAfterMs} ms with records to read`);
     } catch {
       // The cluster cannot say now (a broker down): the next check asks again.
     } finally {
@@ -104,10 +101,7 @@ export class ChangeFeed {
     const consumer = this.consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopping || consumer !== this.consumer) return;
-      this.crashes.push(`${new Date().toISOString()} ${payload.error.message}`);
-      this.consumer = feedConsumer(this.kafka, this.groupId);
-      void consumer.disconnect().catch(() => {});
-      void this.consumeUntilItRuns();
+      this.replaceConsumer(payload.error.message);
     });
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic, fromBeginning: true });
@@ -129,6 +123,15 @@ export class ChangeFeed {
         });
       },
     });
+  }
+
+  /** Leaves the consumer in use behind (noting why) and reads on with a new one in the same group. */
+  private replaceConsumer(why: string): void {
+    this.crashes.push(`${new Date().toISOString()} ${why}`);
+    const old = this.consumer;
+    this.consumer = feedConsumer(this.kafka, this.groupId);
+    void old.disconnect().catch(() => {});
+    void this.consumeUntilItRuns();
   }
 
   /** Starts the new consumer, trying again every second while the cluster cannot take it yet. */
@@ -287,13 +290,14 @@ const stallCheckMs = 2_000;
 const stalledAfterMs = 8_000;
 
 function feedConsumer(kafka: Kafka, groupId: string): Consumer {
-  // Short session and rebalance timeouts, as push-email's in the harness: the feed's group gets over a coordinator
-  // lost with its broker in seconds.
+  // push-email's session in the harness, and a short rebalance: the feed's group gets over a coordinator lost with
+  // its broker in seconds.
+  const sessionTimeout = harnessClientTimeouts.pushEmailKafkaSessionMs;
   return kafka.consumer({
     groupId,
     maxWaitTimeInMs: 50,
-    sessionTimeout: 6_000,
-    heartbeatInterval: 2_000,
+    sessionTimeout,
+    heartbeatInterval: Math.floor(sessionTimeout / 3),
     rebalanceTimeout: 10_000,
   });
 }
