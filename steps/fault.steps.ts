@@ -21,10 +21,11 @@ function streamOf(world: CdcWorld): ChangeStream {
   return world.stream;
 }
 
-/** Waits until a third of the stream's moves are answered: the fault lands in the middle of it. */
-async function aThirdIn(world: CdcWorld): Promise<void> {
+/** Waits until the first third of the stream's moves are answered; the rest wait for the fault (stream.resume()). */
+async function aThirdIn(world: CdcWorld): Promise<ChangeStream> {
   const stream = streamOf(world);
-  await stream.untilAnswered(Math.ceil(stream.moves.length / 3));
+  await stream.untilAThirdAnswered();
+  return stream;
 }
 
 When('they move house one after another', function (this: CdcWorld) {
@@ -35,8 +36,8 @@ When(
   '{component} is killed and started again once a third of them have moved',
   { timeout: 120_000 },
   async function (this: CdcWorld, component: StackComponent) {
-    await aThirdIn(this);
-    await this.faults.killAndRestart(component);
+    const stream = await aThirdIn(this);
+    await this.faults.killAndRestart(component, () => stream.resume());
   },
 );
 
@@ -44,16 +45,17 @@ When(
   "{component} is frozen for longer than every client's timeouts once a third of them have moved",
   { timeout: 120_000 },
   async function (this: CdcWorld, component: StackComponent) {
-    await aThirdIn(this);
-    await this.faults.freezeLongerThanTimeouts(component);
+    const stream = await aThirdIn(this);
+    await this.faults.freezeLongerThanTimeouts(component, () => stream.resume());
   },
 );
 
 When(
   'a migration adds a nullable column to the users table once a third of them have moved',
   async function (this: CdcWorld) {
-    await aThirdIn(this);
+    const stream = await aThirdIn(this);
     this.note(`Column added: ${await this.faults.addColumnToUsers()}`);
+    await stream.resume();
   },
 );
 
@@ -145,13 +147,14 @@ When(
   'the broker leading most of the change topic is killed once a third of them have moved, and stays down',
   { timeout: 60_000 },
   async function (this: CdcWorld) {
-    await aThirdIn(this);
+    const stream = await aThirdIn(this);
     const leader = await this.kafkaCluster.leaderOfMostChangePartitions();
     this.killedBroker = leader.nodeId;
     await this.faults.killAndLeaveDown(
       leader.broker,
       `Kafka broker ${leader.nodeId} (leading ${leader.partitions} of the change topic's partitions)`,
     );
+    await stream.resume();
   },
 );
 

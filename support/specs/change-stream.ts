@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ApiResponse } from '../drivers/userdata-client';
 import { eventually } from '../lib/eventually';
 import type { People, Person } from './people';
@@ -11,18 +12,28 @@ export interface Move {
 
 /**
  * People moving house one after another at a steady pace, whatever happens to each move (open loop: a move does not
- * wait for the one before it, as real clients do not), so that a fault lands in the middle of the stream.
+ * wait for the one before it, as real clients do not). The stream stops at a third, and the rest of it moves once
+ * `resume()` is called: a fault made in between lands in the middle of the stream by construction, however fast the
+ * faulty part comes back (MariaDB restarts in about a second) or however slowly the first third was answered.
  */
 export class ChangeStream {
   readonly moves: readonly Move[];
   /** Settles once every move has its answer. */
   readonly finished: Promise<void>;
+  /** The moves before this index go at once; the rest wait for resume(). */
+  private readonly heldFrom: number;
+  private resumeHeld!: () => void;
 
   private constructor(people: People, crowd: readonly Person[], everyMs: number) {
     this.moves = crowd.map((person) => ({ person, address: `${person.name}'s new home, ${person.user.id}` }));
+    this.heldFrom = Math.ceil(this.moves.length / 3);
+    const resumed = new Promise<void>((resolve) => {
+      this.resumeHeld = resolve;
+    });
     this.finished = Promise.all(
       this.moves.map(async (move, i) => {
-        await new Promise((resolve) => setTimeout(resolve, i * everyMs));
+        if (i >= this.heldFrom) await resumed;
+        await delay((i >= this.heldFrom ? i - this.heldFrom : i) * everyMs);
         move.answer = await people.tryToMove(move.person.name, move.address);
       }),
     ).then(() => undefined);
@@ -32,8 +43,18 @@ export class ChangeStream {
     return new ChangeStream(people, crowd, everyMs);
   }
 
-  /** Waits until `count` moves have their answer, whatever it is. */
-  async untilAnswered(count: number): Promise<void> {
+  /** Waits until the first third of the moves, those not held, have their answer, whatever it is. */
+  async untilAThirdAnswered(): Promise<void> {
+    await this.untilAnswered(this.heldFrom);
+  }
+
+  /** The held moves go, at the same pace; resolves once the first of them has its answer. */
+  async resume(): Promise<void> {
+    this.resumeHeld();
+    await this.untilAnswered(this.heldFrom + 1);
+  }
+
+  private async untilAnswered(count: number): Promise<void> {
     await eventually(() => (this.answered.length >= count ? true : undefined), {
       awaiting: `${count} moves answered by userdata`,
       timeoutMs: 30_000,

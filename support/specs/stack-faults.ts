@@ -59,9 +59,9 @@ export class StackFaults {
 
   /**
    * SIGKILL, then started again at once on its port with its data: the outage lasts as long as the restart. While it
-   * is down, userdata's readiness is noted when the database is the one down.
+   * is down, userdata's readiness is noted when the database is the one down, then `whileAway` runs.
    */
-  async killAndRestart(name: StackComponent): Promise<void> {
+  async killAndRestart(name: StackComponent, whileAway: () => Promise<void> = async () => {}): Promise<void> {
     const component = this.component(name);
     this.widenDuplicateBound(name);
     const fault = { what: `${component.name} killed and restarted`, began: Date.now() } as NonNullable<
@@ -70,6 +70,7 @@ export class StackFaults {
     this.lastFault = fault;
     await component.kill();
     if (name === 'database') this.readinessDuringOutage.push(await this.userdata.readiness());
+    await whileAway();
     await component.restart();
     fault.ended = Date.now();
   }
@@ -116,9 +117,10 @@ export class StackFaults {
 
   /**
    * Freezes the component for longer than every client's session and request timeout (freezeMs), then thaws it.
-   * While the database is frozen, waits for userdata to say it is not ready, which takes its statement timeout.
+   * While the database is frozen, waits for userdata to say it is not ready, which takes its statement timeout; then
+   * `whileAway` runs, within the freeze.
    */
-  async freezeLongerThanTimeouts(name: StackComponent): Promise<void> {
+  async freezeLongerThanTimeouts(name: StackComponent, whileAway: () => Promise<void> = async () => {}): Promise<void> {
     const component = this.component(name);
     const thawAt = Date.now() + freezeMs;
     this.widenDuplicateBound(name);
@@ -127,6 +129,7 @@ export class StackFaults {
     await component.freeze();
     try {
       if (name === 'database') await this.untilUserdataNotReady(freezeMs);
+      await whileAway();
       // The fault's own length, not a wait for an effect: a freeze shorter than the timeouts would prove less.
       await delay(Math.max(0, thawAt - Date.now()));
     } finally {
