@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import { silenceKafkajsTimeoutWarning } from '../../src/shared/known-warnings';
 import { environmentFromEnv } from '../environments/select-environment';
+import { serveAttachedRuns } from '../specs/attached-runs';
+import { holdStack } from '../specs/stack-holder';
 import { buildServices } from '../stack/services';
 import { watchServiceSources } from '../stack/source-watch';
 import { descriptorPath, publishStack } from '../stack/stack-descriptor';
@@ -24,10 +26,19 @@ async function main(): Promise<void> {
     mailSink: 'maildev',
     keepData: process.env.CDC_KEEP_DATA === '1',
   });
+  const root = join(__dirname, '..', '..');
+  const description = stackDescription(environment, stack.infrastructure);
+  // The specs attach to this stack (CDC_STACK=reuse): they run in this process, beside it, on request.
+  const attach = await holdStack(stack, 'the stack process')
+    .then(() => serveAttachedRuns({ root, description, log: (line) => console.log(line) }))
+    .catch(async (error: unknown) => {
+      await stack.stop();
+      throw error;
+    });
   const { database } = stack.infrastructure;
   const watching = process.env.CDC_WATCH !== '0';
-  // Other commands of this checkout (npm run events) find the stack here while it runs.
-  process.once('exit', publishStack(stack, stackDescription(environment, stack.infrastructure)));
+  // Other commands of this checkout (npm run events, attached spec runs) find the stack here while it runs.
+  process.once('exit', publishStack(stack, description, { url: attach.url, token: attach.token }));
   console.log(
     [
       '',
@@ -40,7 +51,8 @@ async function main(): Promise<void> {
       `  SMTP             127.0.0.1:${ports.smtp}`,
       `  push-email       http://127.0.0.1:${ports.pushEmail}/ready`,
       `  data and logs    ${stack.runFolder}`,
-      `  this stack       ${descriptorPath()}   (how other commands find it: npm run events)`,
+      `  this stack       ${descriptorPath()}   (how other commands find it: npm run events, and the specs:`,
+      `                   CDC_STACK=reuse npm run test:specs -- --name 'updates their address'   runs them against it)`,
       '',
       watching
         ? 'userdata and push-email are rebuilt and restarted when their code in src/ changes (CDC_WATCH=0: never).'
@@ -53,7 +65,7 @@ async function main(): Promise<void> {
     const builds = new AbortController();
     process.once('exit', () => builds.abort());
     watchServiceSources({
-      root: join(__dirname, '..', '..'),
+      root,
       build: () => buildServices(builds.signal),
       restart: (service) => stack.replaceService(service),
       log: (line) => console.log(line),

@@ -32,11 +32,15 @@ export class Inbox {
   /** How many times each refused recipient was asked for (RCPT TO), to tell whether a sender tried again. */
   private readonly refusedAttempts = new Map<string, number>();
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly relay: ((message: RawMessage) => void) | undefined,
+  ) {}
 
-  static async start(port: number): Promise<Inbox> {
+  /** `relay`, when given, is handed each message as received (MailDev shows them to a person in `npm start`). */
+  static async start(port: number, relay?: (message: RawMessage) => void): Promise<Inbox> {
     await assertPortFree(port, 'SMTP_PORT');
-    const inbox = new Inbox(port);
+    const inbox = new Inbox(port, relay);
     await inbox.listen();
     return inbox;
   }
@@ -107,7 +111,12 @@ export class Inbox {
       this.refusedAttempts.set(wanted, (this.refusedAttempts.get(wanted) ?? 0) + 1);
       callback(Object.assign(new Error(reply), { responseCode: 550 }));
     };
-    server.bind((_address, _id, email) => this.received.push(toMessage(email)));
+    server.bind((_address, id, email) => {
+      // smtp-tester would keep each message for the life of the process: it is kept here, parsed, once.
+      server.remove(id);
+      this.received.push(toMessage(email));
+      this.relay?.({ from: email.sender, to: Object.keys(email.receivers), raw: email.data });
+    });
     this.server = server;
   }
 
@@ -146,8 +155,16 @@ export class Inbox {
   }
 }
 
+/** A message as it came over SMTP: its envelope and its bytes. */
+export interface RawMessage {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly raw: string;
+}
+
 /** The part of smtp-tester's parsed email that the specs read (its bundled types name fields oddly). */
 interface ParsedEmail {
+  readonly data: string;
   readonly sender: string;
   readonly receivers: object;
   readonly headers: Record<string, unknown>;

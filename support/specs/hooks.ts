@@ -1,19 +1,21 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { After, AfterAll, BeforeAll, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
 import { silenceKafkajsTimeoutWarning } from '../../src/shared/known-warnings';
 import { environmentFromEnv } from '../environments/select-environment';
 import { freePorts } from '../stack/stack-ports';
 import { startStack } from '../stack/start-stack';
 import { storyOfEachChange } from './change-story';
-import { holdStack, releaseStack, runningStack } from './stack-holder';
+import { holdStack, isRunAbandoned, isStackLent, releaseStack, runningStack } from './stack-holder';
 import type { CdcWorld } from './world';
 
 // kafkajs's TimeoutNegativeWarning on Node 24 is noise (see known-warnings.ts).
 silenceKafkajsTimeoutWarning();
 
-// The first run resolves jars with Maven (minutes on a slow network); later runs start in seconds.
+// The first run resolves jars with Maven (minutes on a slow network); later runs start in seconds. A run attached to
+// the stack `npm start` keeps (CDC_STACK=reuse) finds it held already, and leaves it running at the end.
 BeforeAll({ timeout: 15 * 60_000 }, async () => {
+  if (isStackLent()) return;
   const log = (line: string) => console.log(line);
   const stack = await startStack({
     environment: await environmentFromEnv(process.env, log),
@@ -31,8 +33,12 @@ BeforeAll({ timeout: 15 * 60_000 }, async () => {
 });
 
 AfterAll({ timeout: 2 * 60_000 }, async () => {
+  if (isStackLent()) return;
   await (await releaseStack())?.stop();
 });
+
+/** The client of an attached run went away (Ctrl-C): the scenarios not yet begun are skipped, not run for no one. */
+Before(() => (isRunAbandoned() ? 'skipped' : undefined));
 
 /**
  * Whatever a scenario did to the stack is undone, even when it failed half-way, so later scenarios find the stack

@@ -21,10 +21,24 @@ export interface HeldStack {
   readonly pushEmailMetrics: PushEmailMetrics;
 }
 
-let current: HeldStack | undefined;
+/**
+ * Who holds the stack: a spec run that started it for itself (BeforeAll), or the process that keeps it running and
+ * runs the specs against it on request (`npm start`, attached runs). Kept on the process, not in this module: an
+ * attached run loads the specs' support code again for each run (so that edited steps take effect), and each load
+ * must find the same stack.
+ */
+interface Holding {
+  readonly held: HeldStack;
+  readonly by: 'this run' | 'the stack process';
+  /** An attached run whose client went away: the scenarios not yet started are skipped. */
+  abandoned: boolean;
+}
 
-export async function holdStack(stack: RunningStack): Promise<void> {
-  if (!stack.inbox) throw new Error('The specs need the inbox mail sink');
+const slot = Symbol.for('cdc-harness.held-stack');
+const processWide = globalThis as { [slot]?: Holding };
+
+/** Holds `stack` for the World: `by` says whether this spec run started it or a long-lived process lends it. */
+export async function holdStack(stack: RunningStack, by: Holding['by'] = 'this run'): Promise<void> {
   const { kafka, database } = stack.infrastructure;
   const changeFeed = await ChangeFeed.start(kafka.brokers, stack.changeTopic);
   const deadLetters = await DeadLetters.start(kafka.brokers, stack.changeTopic, deadLetterTopic).catch(
@@ -33,7 +47,7 @@ export async function holdStack(stack: RunningStack): Promise<void> {
       throw error;
     },
   );
-  current = {
+  const held: HeldStack = {
     stack,
     userdata: new UserdataClient(stack.userdataUrl),
     inbox: stack.inbox,
@@ -54,6 +68,22 @@ export async function holdStack(stack: RunningStack): Promise<void> {
     }),
     pushEmailMetrics: new PushEmailMetrics(`http://127.0.0.1:${stack.ports.pushEmail}/metrics`),
   };
+  processWide[slot] = { held, by, abandoned: false };
+}
+
+/** True when a long-lived process holds the stack and lends it to this run: the run neither starts nor stops it. */
+export function isStackLent(): boolean {
+  return processWide[slot]?.by === 'the stack process';
+}
+
+/** An attached run's client went away (`abandoned`), or a new run begins (`false`). */
+export function markRunAbandoned(abandoned: boolean): void {
+  const holding = processWide[slot];
+  if (holding) holding.abandoned = abandoned;
+}
+
+export function isRunAbandoned(): boolean {
+  return processWide[slot]?.abandoned === true;
 }
 
 /** How long the specs' own Kafka clients may take to leave before the stack is stopped regardless. */
@@ -64,8 +94,8 @@ const clientsLeaveWithinMs = 15_000;
  * disconnecting from a broker a failed fault scenario left down), and the stack is returned for stopping.
  */
 export async function releaseStack(log: (line: string) => void = console.error): Promise<RunningStack | undefined> {
-  const held = current;
-  current = undefined;
+  const held = processWide[slot]?.held;
+  processWide[slot] = undefined;
   if (!held) return undefined;
   const pending = await settleWithin(
     { 'the change feed': held.changeFeed.stop(), 'the dead-letter reader': held.deadLetters.stop() },
@@ -76,6 +106,7 @@ export async function releaseStack(log: (line: string) => void = console.error):
 }
 
 export function runningStack(): HeldStack {
-  if (!current) throw new Error('The stack is not running: did BeforeAll fail?');
-  return current;
+  const holding = processWide[slot];
+  if (!holding) throw new Error('The stack is not running: did BeforeAll fail?');
+  return holding.held;
 }

@@ -20,10 +20,12 @@ const stack = {
 describe('the running stack descriptor', () => {
   it('is published for its owner only, read back while its process lives, and removed by it', () => {
     const path = join(folder, 'stack.json');
-    const unpublish = publishStack(stack, 'native · MariaDB', path);
+    const attach = { url: 'http://127.0.0.1:40000', token: 'secret' };
+    const unpublish = publishStack(stack, 'native · MariaDB', attach, path);
     assert.equal(statSync(path).mode & 0o777, 0o600);
     const read = runningStackDescriptor(path);
     assert.deepEqual(read?.kafkaBrokers, ['127.0.0.1:9092']);
+    assert.deepEqual(read?.attach, attach);
     assert.equal(read?.pid, process.pid);
     unpublish();
     assert.equal(runningStackDescriptor(path), undefined);
@@ -34,7 +36,7 @@ describe('the running stack descriptor', () => {
     assert.equal(runningStackDescriptor(path), undefined);
     writeFileSync(path, 'not json');
     assert.equal(runningStackDescriptor(path), undefined);
-    const unpublish = publishStack(stack, 'native', path);
+    const unpublish = publishStack(stack, 'native', undefined, path);
     // A later npm start published over it: the first one's exit must leave the new one's descriptor alone.
     writeFileSync(path, JSON.stringify({ ...runningStackDescriptor(path), pid: process.ppid }));
     unpublish();

@@ -4,7 +4,8 @@ import type { RunningStack } from './start-stack';
 
 /**
  * How to reach the stack `npm start` runs, published while it runs so that other commands of this checkout find it
- * (`npm run events` reads its Kafka from here). No credentials: what needs the database asks `npm start`'s output.
+ * (`npm run events` reads its Kafka from here; `CDC_STACK=reuse npm run test:specs` its attach endpoint). No database
+ * credentials; the file is its owner's only, since the endpoint's token lets a run drive the stack.
  */
 export interface StackDescriptor {
   readonly version: 1;
@@ -19,6 +20,8 @@ export interface StackDescriptor {
   readonly changeTopic: string;
   readonly connectUrl: string;
   readonly mailUiUrl: string | undefined;
+  /** Where spec runs attach (loopback only), and the token they show. */
+  readonly attach: { readonly url: string; readonly token: string } | undefined;
 }
 
 const root = join(__dirname, '..', '..');
@@ -29,7 +32,12 @@ export function descriptorPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Writes the descriptor of `stack` (readable by its owner only) and returns what removes it. */
-export function publishStack(stack: RunningStack, description: string, path = descriptorPath()): () => void {
+export function publishStack(
+  stack: RunningStack,
+  description: string,
+  attach: StackDescriptor['attach'],
+  path = descriptorPath(),
+): () => void {
   const descriptor: StackDescriptor = {
     version: 1,
     pid: process.pid,
@@ -41,6 +49,7 @@ export function publishStack(stack: RunningStack, description: string, path = de
     changeTopic: stack.changeTopic,
     connectUrl: stack.infrastructure.connect.url,
     mailUiUrl: stack.mailUiUrl,
+    attach,
   };
   writeFileSync(path, `${JSON.stringify(descriptor, null, 2)}\n`, { mode: 0o600 });
   return () => {

@@ -44,7 +44,10 @@ const pushEmailDuplicateWindow = pushEmailConcurrency * pushEmailBatchSize;
 export interface StackOptions {
   readonly environment: Environment;
   readonly ports: StackPorts;
-  /** `inbox`: smtp-tester, read by the specs. `maildev`: a web UI for people. */
+  /**
+   * The inbox (smtp-tester), read by the specs, is always the SMTP server push-email sends to. `maildev`: each of its
+   * messages is also relayed to MailDev, a web mailbox for people (`npm start`, which the specs can attach to).
+   */
   readonly mailSink: 'inbox' | 'maildev';
   /** Keep the run folder (data and logs) after stopping, for debugging. */
   readonly keepData?: boolean;
@@ -68,7 +71,7 @@ export interface RunningStack {
    * most a crash of it or of its database can email twice.
    */
   readonly pushEmailDuplicateWindow: number;
-  readonly inbox: Inbox | undefined;
+  readonly inbox: Inbox;
   readonly mailUiUrl: string | undefined;
   /** The services as they run now: `pushEmail` is the process started last (see restartPushEmail, and below). */
   readonly services: { readonly userdata: ManagedProcess; readonly pushEmail: ManagedProcess };
@@ -148,9 +151,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         teardown.add('inbox', () => inbox.stop());
         return { inbox, mailUiUrl: undefined };
       }
-      const maildev = await startMailDev(ports.smtp, ports.mailUi, join(runFolder, 'maildev'));
+      // MailDev listens for SMTP on a port of its own that only the relay knows.
+      const maildev = await startMailDev(await freePort(), ports.mailUi, join(runFolder, 'maildev'));
       teardown.add('MailDev', maildev.stop);
-      return { inbox: undefined, mailUiUrl: maildev.webUrl };
+      const inbox = await Inbox.start(ports.smtp, (message) =>
+        maildev.deliver(message).catch((error: unknown) => log(`MailDev did not take an email: ${String(error)}`)),
+      );
+      teardown.add('inbox', () => inbox.stop());
+      return { inbox, mailUiUrl: maildev.webUrl };
     });
     // The services are built while the infrastructure starts; they start from the build once both are done.
     const built = timed('build', buildServices);
