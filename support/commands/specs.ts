@@ -34,7 +34,12 @@ async function runAttached(): Promise<number> {
   const request: RunRequest = { args, commandStartedAt: Math.round(performance.timeOrigin) };
   const abort = new AbortController();
   // Ctrl-C: the connection closes, the stack's process finishes the scenario under way and skips the rest.
-  process.once('SIGINT', () => abort.abort());
+  process.once('SIGINT', () => {
+    console.error(
+      '\nInterrupted: the stack finishes the scenario under way (its After hooks put the stack back), and skips the rest.',
+    );
+    abort.abort();
+  });
   let response: Response;
   try {
     response = await fetch(`${stack.attach.url}/runs`, {

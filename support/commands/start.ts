@@ -9,7 +9,7 @@ import { environmentFromEnv } from '../environments/select-environment';
 import { serveAttachedRuns } from '../specs/attached-runs';
 import { holdStack } from '../specs/stack-holder';
 import { buildServices } from '../stack/services';
-import { watchServiceSources } from '../stack/source-watch';
+import { type SourceWatch, watchServiceSources } from '../stack/source-watch';
 import { descriptorPath, publishStack } from '../stack/stack-descriptor';
 import { documentedPorts } from '../stack/stack-ports';
 import { stackDescription, startStack } from '../stack/start-stack';
@@ -29,8 +29,23 @@ async function main(): Promise<void> {
   const root = join(__dirname, '..', '..');
   const description = stackDescription(environment, stack.infrastructure);
   // The specs attach to this stack (CDC_STACK=reuse): they run in this process, beside it, on request.
+  let sources: SourceWatch | undefined;
   const attach = await holdStack(stack, 'the stack process')
-    .then(() => serveAttachedRuns({ root, description, log: (line) => console.log(line) }))
+    .then(() =>
+      serveAttachedRuns({
+        root,
+        description,
+        log: (line) => console.log(line),
+        // A run right after a save tests the code saved: it waits for the rebuild, and says when that failed.
+        beforeRun: async (say) => {
+          if (sources?.busy) say('Waiting for the services to be rebuilt and restarted with the code just saved…');
+          await sources?.settled();
+          if (sources?.buildFailure) {
+            say(`The last build failed: the services run their previous code.\n${sources.buildFailure}`);
+          }
+        },
+      }),
+    )
     .catch(async (error: unknown) => {
       await stack.stop();
       throw error;
@@ -51,12 +66,12 @@ async function main(): Promise<void> {
       `  SMTP             127.0.0.1:${ports.smtp}`,
       `  push-email       http://127.0.0.1:${ports.pushEmail}/ready`,
       `  data and logs    ${stack.runFolder}`,
-      `  this stack       ${descriptorPath()}   (how other commands find it: npm run events, and the specs:`,
-      `                   CDC_STACK=reuse npm run test:specs -- --name 'updates their address'   runs them against it)`,
+      `  this stack       ${descriptorPath()}   (how npm run events and attached spec runs find it)`,
       '',
       watching
         ? 'userdata and push-email are rebuilt and restarted when their code in src/ changes (CDC_WATCH=0: never).'
         : 'The services run the code they started with (CDC_WATCH=0).',
+      "The specs run against this stack from another terminal: CDC_STACK=reuse npm run test:specs -- --name 'updates their address'",
       'Press Ctrl-C to stop everything.',
     ].join('\n'),
   );
@@ -64,7 +79,7 @@ async function main(): Promise<void> {
     // A build under way when the stack stops must not outlive it.
     const builds = new AbortController();
     process.once('exit', () => builds.abort());
-    watchServiceSources({
+    sources = watchServiceSources({
       root,
       build: () => buildServices(builds.signal),
       restart: (service) => stack.replaceService(service),

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { type IRunEnvironment, loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
-import { isStackLent, markRunAbandoned } from './stack-holder';
+import { isRunAbandoned, isStackLent, markRunAbandoned } from './stack-holder';
 
 /**
  * Spec runs attached to a stack that stays up (`CDC_STACK=reuse npm run test:specs`): the process that holds the
@@ -37,22 +37,37 @@ export async function serveAttachedRuns(options: {
   /** The stack as its ready line names it: `native · MySQL 9.7.4-2 · Debezium MySqlConnector 3.6.1.Final`. */
   readonly description: string;
   readonly log: (line: string) => void;
+  /** Before each run, once it has attached: waits for what the run must not race (a rebuild of the services). */
+  readonly beforeRun?: (say: (line: string) => void) => Promise<void>;
 }): Promise<AttachedRunsEndpoint> {
   if (!isStackLent()) throw new Error('Attached runs need the stack held for them (holdStack(…, "the stack process"))');
   const token = randomBytes(24).toString('base64url');
-  let running = false;
+  /** The run under way: one at a time, since scenarios put faults on the one stack. */
+  let running: Promise<void> | undefined;
 
   const server = createServer((request, response) => {
     if (request.method !== 'POST' || request.url !== '/runs') return answer(response, 404, 'POST /runs only');
     if (!hasToken(request, token)) return answer(response, 401, 'the token of the stack descriptor is required');
-    if (running) return answer(response, 409, 'a spec run is under way on this stack: run again once it has finished');
-    running = true;
-    readRequest(request)
-      .then((run) => attachedRun(run, response, options))
+    // A run whose client went away only finishes its scenario under way: the next run waits for it, any other is
+    // someone else's run, and is not interrupted.
+    if (running && !isRunAbandoned()) {
+      return answer(response, 409, 'another spec run is under way on this stack: run again once it has finished');
+    }
+    const previous = running;
+    const run = readRequest(request)
+      .then(async (request) => {
+        response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        if (previous) {
+          sendTo(response, { out: 'Waiting for the scenario an interrupted run had under way to finish…\n' });
+          await previous;
+        }
+        await attachedRun(request, response, options);
+      })
       .catch((error: unknown) => answer(response, 400, error instanceof Error ? error.message : String(error)))
       .finally(() => {
-        running = false;
+        if (running === run) running = undefined;
       });
+    running = run;
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -67,12 +82,15 @@ export async function serveAttachedRuns(options: {
 async function attachedRun(
   run: RunRequest,
   response: ServerResponse,
-  options: { root: string; description: string; log: (line: string) => void },
+  options: {
+    root: string;
+    description: string;
+    log: (line: string) => void;
+    beforeRun?: (say: (line: string) => void) => Promise<void>;
+  },
 ): Promise<void> {
-  response.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  const send = (line: RunOutput): void => {
-    if (!response.destroyed) response.write(`${JSON.stringify(line)}\n`);
-  };
+  if (response.destroyed) return; // its client went away while an earlier run finished
+  const send = (line: RunOutput) => sendTo(response, line);
   // The client gone (Ctrl-C): the scenario under way finishes and its After hooks put the stack back; the rest skip.
   response.on('close', () => {
     if (!response.writableFinished) markRunAbandoned(true);
@@ -86,12 +104,14 @@ async function attachedRun(
   options.log(`A spec run attached: cucumber-js ${run.args.join(' ')}`);
   let exit: number;
   try {
+    await options.beforeRun?.((line) => send({ out: `${line}\n` }));
     exit = await runCucumberOnce(run.args, options.root, send);
   } catch (error) {
     send({ err: `${error instanceof Error ? error.message : String(error)}\n` });
     exit = 2;
   }
-  options.log(`The attached spec run ended: ${exit === 0 ? 'passed' : 'failed'}.`);
+  const how = isRunAbandoned() ? 'its client went away, the scenarios after that were skipped' : '';
+  options.log(`The attached spec run ended: ${how || (exit === 0 ? 'passed' : 'failed')}.`);
   send({ exit });
   response.end();
 }
@@ -124,6 +144,10 @@ function forgetSupportCode(root: string): void {
   for (const file of Object.keys(require.cache)) {
     if (folders.some((folder) => file.startsWith(folder))) delete require.cache[file];
   }
+}
+
+function sendTo(response: ServerResponse, line: RunOutput): void {
+  if (!response.destroyed) response.write(`${JSON.stringify(line)}\n`);
 }
 
 function lineStream(write: (text: string) => void): Writable {

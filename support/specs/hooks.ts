@@ -1,16 +1,21 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
 import { silenceKafkajsTimeoutWarning } from '../../src/shared/known-warnings';
 import { environmentFromEnv } from '../environments/select-environment';
 import { freePorts } from '../stack/stack-ports';
 import { startStack } from '../stack/start-stack';
 import { storyOfEachChange } from './change-story';
+import { mailWithinMs } from './mailboxes';
 import { holdStack, isRunAbandoned, isStackLent, releaseStack, runningStack } from './stack-holder';
 import type { CdcWorld } from './world';
 
 // kafkajs's TimeoutNegativeWarning on Node 24 is noise (see known-warnings.ts).
 silenceKafkajsTimeoutWarning();
+
+// Longer than the specs' own waits for an email (cucumber's default is 5 s): a step fails with what it awaited and
+// what it saw instead, not "function timed out".
+setDefaultTimeout(mailWithinMs + 5_000);
 
 // The first run resolves jars with Maven (minutes on a slow network); later runs start in seconds. A run attached to
 // the stack `npm start` keeps (CDC_STACK=reuse) finds it held already, and leaves it running at the end.

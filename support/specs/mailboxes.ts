@@ -22,6 +22,9 @@ export const emailAddressChanged: EmailKind = {
   matches: (m) => m.subject === 'Your email address was changed',
 };
 
+/** An email of a quiet pipeline arrives in well under a second; past this, it is not coming. */
+export const mailWithinMs = 10_000;
+
 /**
  * What the mail server received, read by mailbox reference (`Ana`, `Ana's old address`, see People.mailbox). The
  * email the last wait found is "that email" of the steps that look into it.
@@ -34,9 +37,12 @@ export class Mailboxes {
     private readonly people: People,
   ) {}
 
-  /** Waits for an email of this kind to arrive in the mailbox; it becomes "that email". */
+  /**
+   * Waits for an email of this kind to arrive in the mailbox; it becomes "that email". Within the step's timeout
+   * (hooks.ts), so that a missing email fails naming what did arrive, not as a step that timed out.
+   */
   async waitFor(mailbox: string, kind: EmailKind): Promise<ReceivedMessage> {
-    this.lastFound = await this.inbox.waitFor(this.people.mailbox(mailbox), kind.what, kind.matches);
+    this.lastFound = await this.inbox.waitFor(this.people.mailbox(mailbox), kind.what, kind.matches, mailWithinMs);
     return this.lastFound;
   }
 

@@ -72,6 +72,43 @@ describe('watchServiceSources', { timeout: 20_000 }, () => {
       await eventually(() => (lines.length > 0 ? true : undefined), { awaiting: 'the failed round' });
       assert.deepEqual(restarted, []);
       assert.match(lines[0] ?? '', /the build failed, the services keep running their previous code\.\n.*TS2304/);
+      assert.match(watcher.buildFailure ?? '', /TS2304/);
+    } finally {
+      watcher.close();
+    }
+  });
+
+  it('says when the services run the code on disk: settled() waits for the change saved and its round', async () => {
+    let release: (() => void) | undefined;
+    const restarts: ServiceName[] = [];
+    const watcher = watchServiceSources({
+      root,
+      build: () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      restart: async (service) => {
+        restarts.push(service);
+      },
+      log: () => {},
+      debounceMs: 100,
+    });
+    try {
+      assert.equal(watcher.busy, false);
+      await watcher.settled(); // nothing changed: at once
+      writeFileSync(join(root, 'src', 'userdata', 'main.ts'), '// saved\n');
+      await eventually(() => (watcher.busy ? true : undefined), { awaiting: 'the watcher to see the save' });
+      let settled = false;
+      const settling = watcher.settled().then(() => {
+        settled = true;
+      });
+      await eventually(() => release, { awaiting: 'the round to build' });
+      assert.equal(settled, false, 'settled before the build ended');
+      release?.();
+      await settling;
+      assert.deepEqual(restarts, ['userdata']);
+      assert.equal(watcher.busy, false);
+      assert.equal(watcher.buildFailure, undefined);
     } finally {
       watcher.close();
     }

@@ -1,5 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { join, sep } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export type ServiceName = 'userdata' | 'push-email';
 
@@ -40,11 +41,22 @@ export interface SourceWatchOptions {
  * service loses no change: push-email commits an offset only after the email, userdata answers every request in
  * flight before it stops.
  */
-export function watchServiceSources(options: SourceWatchOptions): { close(): void } {
+export interface SourceWatch {
+  /** Resolves once the services run the code on disk: no change waiting, no round under way. */
+  settled(): Promise<void>;
+  /** True while a change waits for its round or a round is under way. */
+  readonly busy: boolean;
+  /** The compiler's message when the last build failed (the services run their previous code); else undefined. */
+  readonly buildFailure: string | undefined;
+  close(): void;
+}
+
+export function watchServiceSources(options: SourceWatchOptions): SourceWatch {
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<void> | undefined;
   let closed = false;
+  let buildFailure: string | undefined;
 
   const runRound = async (): Promise<void> => {
     const paths = [...pending];
@@ -56,8 +68,10 @@ export function watchServiceSources(options: SourceWatchOptions): { close(): voi
     const built = Date.now();
     try {
       await options.build();
+      buildFailure = undefined;
     } catch (error) {
       const message = (error as Error).message.split('\n').slice(0, 20).join('\n');
+      buildFailure = message;
       options.log(`${what} changed: the build failed, the services keep running their previous code.\n${message}`);
       return;
     }
@@ -74,6 +88,7 @@ export function watchServiceSources(options: SourceWatchOptions): { close(): voi
   const schedule = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => {
+      timer = undefined;
       if (round) return schedule();
       round = runRound()
         .catch((error: unknown) => options.log(`Restarting the services failed: ${(error as Error).message}`))
@@ -90,9 +105,19 @@ export function watchServiceSources(options: SourceWatchOptions): { close(): voi
     schedule();
   });
   return {
+    async settled() {
+      while (!closed && (timer || round)) await (round ?? delay(50));
+    },
+    get busy() {
+      return timer !== undefined || round !== undefined;
+    },
+    get buildFailure() {
+      return buildFailure;
+    },
     close() {
       closed = true;
       clearTimeout(timer);
+      timer = undefined;
       watcher.close();
     },
   };
