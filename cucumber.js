@@ -1,6 +1,8 @@
 // Cucumber-js configuration: the executable specification in features/, steps in steps/, and the World, hooks
 // and drivers in support/. tsx compiles them on the fly (type checking is `npm run typecheck`); the services the
 // specs start are the compiled build (`npm run build`), as the image runs them.
+// `npm run test:specs` runs Cucumber with this file (support/commands/specs.ts); with CDC_STACK=reuse, npm start runs it
+// in its own process against the stack it keeps (support/specs/attached-runs.ts).
 // Scenarios tagged @kafka-cluster need three brokers (CDC_KAFKA_BROKERS=3, `npm run test:specs:cluster`): a run on
 // one broker leaves them out.
 const onACluster = Number(process.env.CDC_KAFKA_BROKERS ?? 1) >= 3;
