@@ -6,10 +6,11 @@
 // Scenarios tagged @kafka-cluster need three brokers (CDC_KAFKA_BROKERS=3, `npm run test:specs:cluster`): a run on
 // one broker leaves them out.
 const onACluster = Number(process.env.CDC_KAFKA_BROKERS ?? 1) >= 3;
-// The World, hooks and their collaborators; not the unit tests beside them (node:test would run them in Cucumber).
+// The World, hooks and their collaborators; not the unit tests beside them (node:test would run them in Cucumber),
+// nor the endpoint npm start serves attached runs with (it runs Cucumber, it is not run by it).
 const specSupport = require('node:fs')
   .readdirSync(`${__dirname}/support/specs`)
-  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && file !== 'attached-runs.ts')
   .map((file) => `support/specs/${file}`);
 
 module.exports = {
