@@ -31,7 +31,7 @@ export type RunOutput = { readonly out: string } | { readonly err: string } | { 
 /** The folders whose code is loaded afresh for each run: what a developer edits between two runs. */
 const reloadedFolders = ['steps', join('support', 'specs')];
 
-export async function serveAttachedRuns(options: {
+export interface AttachedRunsOptions {
   /** The checkout: Cucumber's configuration (cucumber.js) and the features are read from here. */
   readonly root: string;
   /** The stack as its ready line names it: `native · MySQL 9.7.4-2 · Debezium MySqlConnector 3.6.1.Final`. */
@@ -39,7 +39,9 @@ export async function serveAttachedRuns(options: {
   readonly log: (line: string) => void;
   /** Before each run, once it has attached: waits for what the run must not race (a rebuild of the services). */
   readonly beforeRun?: (say: (line: string) => void) => Promise<void>;
-}): Promise<AttachedRunsEndpoint> {
+}
+
+export async function serveAttachedRuns(options: AttachedRunsOptions): Promise<AttachedRunsEndpoint> {
   if (!isStackLent()) throw new Error('Attached runs need the stack held for them (holdStack(…, "the stack process"))');
   const token = randomBytes(24).toString('base64url');
   /** The run under way: one at a time, since scenarios put faults on the one stack. */
@@ -79,16 +81,7 @@ export async function serveAttachedRuns(options: {
   };
 }
 
-async function attachedRun(
-  run: RunRequest,
-  response: ServerResponse,
-  options: {
-    root: string;
-    description: string;
-    log: (line: string) => void;
-    beforeRun?: (say: (line: string) => void) => Promise<void>;
-  },
-): Promise<void> {
+async function attachedRun(run: RunRequest, response: ServerResponse, options: AttachedRunsOptions): Promise<void> {
   if (response.destroyed) return; // its client went away while an earlier run finished
   const send = (line: RunOutput) => sendTo(response, line);
   // The client gone (Ctrl-C): the scenario under way finishes and its After hooks put the stack back; the rest skip.
