@@ -46,4 +46,21 @@ describe('eventually with a probe that never settles', () => {
       /awaiting an answer; last seen: the last attempt was still pending at the deadline/,
     );
   });
+
+  it('with attemptTimeoutMs, gives up on a hung attempt and tries again', async () => {
+    let calls = 0;
+    const value = await eventually(
+      () => {
+        calls++;
+        return calls === 1 ? new Promise<string>(() => {}) : 'answered';
+      },
+      { awaiting: 'an answer', timeoutMs: 5_000, intervalMs: 1, attemptTimeoutMs: 20 },
+    );
+    assert.equal(value, 'answered');
+    assert.equal(calls, 2);
+    await assert.rejects(
+      eventually(() => new Promise<string>(() => {}), { awaiting: 'an answer', timeoutMs: 100, attemptTimeoutMs: 20 }),
+      /awaiting an answer; last seen: (an attempt had no answer in \d+ ms|the last attempt was still pending)/,
+    );
+  });
 });

@@ -5,6 +5,11 @@ export interface EventuallyOptions {
   readonly awaiting: string;
   readonly timeoutMs?: number;
   readonly intervalMs?: number;
+  /**
+   * How long one attempt may take before it counts as failed and the next one begins (by default, until the
+   * deadline): for a client that can hang on one request and answer the next (kafkajs after a broker was frozen).
+   */
+  readonly attemptTimeoutMs?: number;
 }
 
 /** Thrown when a poll's deadline passes: says what was awaited and what the last attempt saw. */
@@ -42,7 +47,10 @@ export async function eventually<T>(
   for (;;) {
     try {
       // A probe that hangs (a socket that accepts but never answers) must not outlive the deadline.
-      const value = await settleBefore(Promise.resolve(probe()), deadline - Date.now());
+      const left = deadline - Date.now();
+      const attemptMs = Math.min(left, options.attemptTimeoutMs ?? left);
+      const value = await settleBefore(Promise.resolve(probe()), attemptMs);
+      if (value === stillPending && attemptMs < left) throw new Error(`an attempt had no answer in ${attemptMs} ms`);
       if (value === stillPending) throw new Error('the last attempt was still pending at the deadline');
       if (value !== undefined) return value as T;
       lastSeen = options.lastSeen ? options.lastSeen() : 'no value';
