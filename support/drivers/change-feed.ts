@@ -8,9 +8,15 @@ export interface CapturedRecord {
   readonly offset: number;
   readonly userId: number | undefined;
   /** Debezium's envelope; null for the tombstone that follows a delete, and for a value that is not JSON. */
-  readonly value: { op: string; before: Row | null; after: Row | null } | null;
+  readonly value: { op: string; before: Row | null; after: Row | null; source?: Source } | null;
   /** Why the value could not be read, when it is not JSON (a record someone else put on the topic). */
   readonly unreadable?: string;
+}
+/** Where in the binlog Debezium read the change: what tells a change skipped on a restart from one never read. */
+interface Source {
+  readonly gtid?: string | null;
+  readonly file?: string;
+  readonly pos?: number;
 }
 interface Row {
   readonly id: number;

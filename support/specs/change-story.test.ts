@@ -23,7 +23,12 @@ const created: CapturedRecord = {
   partition: 3,
   offset: 10,
   userId: 7,
-  value: { op: 'c', before: null, after: { id: 7, email: 'ana@example.test', address: 'Rua A', version: 1 } as never },
+  value: {
+    op: 'c',
+    before: null,
+    after: { id: 7, email: 'ana@example.test', address: 'Rua A', version: 1 } as never,
+    source: { gtid: '0-1-105', file: 'binlog.000002', pos: 4711 },
+  },
 };
 const moved: CapturedRecord = {
   partition: 3,
@@ -33,6 +38,7 @@ const moved: CapturedRecord = {
     op: 'u',
     before: { id: 7, email: 'ana@example.test', address: 'Rua A', version: 1 } as never,
     after: { id: 7, email: 'ana@example.test', address: 'Rua B', version: 2 } as never,
+    source: { gtid: null, file: 'binlog.000002', pos: 5120 },
   },
 };
 
@@ -74,9 +80,9 @@ describe('storyOfEachChange: where each change of a failed scenario was last see
         '    2026-12-05T10:00:00.000Z POST /users → 201, user 7 version 1',
         '  in the database now: {"id":7,"address":"Rua B","version":2}',
         '  on cdc.info-user:',
-        '    3:10 c version 1',
+        '    3:10 c version 1 gtid 0-1-105',
         '      push-email t1 change handled: userId=7 sent=1',
-        '    3:11 u version 2',
+        '    3:11 u version 2 at binlog.000002:5120',
         '      push-email: no log line about this record',
         '  mail server accepted:',
         '    2026-12-05T10:00:00.500Z to ana@example.test: "Welcome, Ana" <c-1@userdata.invalid>',
@@ -99,7 +105,7 @@ describe('storyOfEachChange: where each change of a failed scenario was last see
     assert.match(story, /in the database now: no row/);
     assert.match(
       story,
-      /3:11 u version 2\n {6}push-email: no log line about this record\n {6}on the dead-letter topic at 0:4: template/,
+      /3:11 u version 2 at binlog.000002:5120\n {6}push-email: no log line about this record\n {6}on the dead-letter topic at 0:4: template/,
     );
     assert.match(story, /mail server accepted: nothing$/);
     let asked = 0;

@@ -48,8 +48,10 @@ export async function storyOfEachChange(people: readonly Person[], witnesses: Ch
     for (const record of records) {
       const place = `${record.partition}:${record.offset}`;
       const version = (record.value?.after ?? record.value?.before) as { version?: number } | null | undefined;
+      const source = record.value?.source;
+      const read = source?.gtid ? ` gtid ${source.gtid}` : source?.file ? ` at ${source.file}:${source.pos}` : '';
       lines.push(
-        `    ${place} ${record.value?.op ?? 'tombstone'}${version?.version ? ` version ${version.version}` : ''}`,
+        `    ${place} ${record.value?.op ?? 'tombstone'}${version?.version ? ` version ${version.version}` : ''}${read}`,
       );
       const handled = handling.get(place) ?? [];
       lines.push(
