@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fillOnce } from '../lib/cache-folder';
+import { binlogPatch, patchBinlogModule } from './debezium-binlog-patch';
 import { type DebeziumConnectorKind, debeziumConnectors, versions } from './versions';
 
 export interface StackJars {
@@ -40,12 +41,22 @@ export async function resolveJars(
       `-Dkafka.version=${versions.kafka}`,
       `-Dslf4j.version=${versions.slf4j}`,
     ]);
-    await copyDependencies('debezium.pom.xml', join(staging, 'plugins', connector.artifactId), log, [
-      `-Ddebezium.version=${connector.version}`,
-      `-Ddebezium.connector=${connector.artifactId}`,
+    const pluginFolder = join(staging, 'plugins', connector.artifactId);
+    const debeziumPom = [`-Ddebezium.version=${connector.version}`, `-Ddebezium.connector=${connector.artifactId}`];
+    await copyDependencies('debezium.pom.xml', pluginFolder, log, [
+      ...debeziumPom,
       // The worker provides Kafka's API and SLF4J: copies inside the plugin would shadow them.
       '-DexcludeGroupIds=org.apache.kafka,org.slf4j',
     ]);
+    await patchBinlogModule({
+      pluginFolder,
+      kafkaLibs: join(staging, 'kafka-libs'),
+      version: connector.version,
+      work: join(staging, 'binlog-patch'),
+      fetchSources: (artifact, folder) => copyArtifact(artifact, folder, log, debeziumPom),
+      log,
+    });
+    rmSync(join(staging, 'binlog-patch'), { recursive: true, force: true });
     log('Jars resolved.');
   });
   return jars;
@@ -54,26 +65,42 @@ export async function resolveJars(
 function cacheKey(kind: DebeziumConnectorKind): string {
   const connector = debeziumConnectors[kind];
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([versions, connector]));
+  hash.update(JSON.stringify([versions, connector, binlogPatch]));
   for (const pom of ['kafka.pom.xml', 'debezium.pom.xml']) hash.update(readFileSync(join(pomFolder, pom)));
   return `kafka-${versions.kafka}-${kind}-${connector.version}-${hash.digest('hex').slice(0, 10)}`;
 }
 
-async function copyDependencies(
+function copyDependencies(
   pom: string,
   outputDirectory: string,
   log: (line: string) => void,
   properties: readonly string[],
 ): Promise<void> {
-  const args = [
-    '-B',
-    '-f',
-    join(pomFolder, pom),
+  return maven(pom, log, [
     ...properties,
     `org.apache.maven.plugins:maven-dependency-plugin:${versions.mavenDependencyPlugin}:copy-dependencies`,
     `-DoutputDirectory=${outputDirectory}`,
     '-DincludeScope=runtime',
-  ];
+  ]);
+}
+
+/** Copies one artifact (`groupId:artifactId:version[:packaging[:classifier]]`) into a folder. */
+function copyArtifact(
+  artifact: string,
+  outputDirectory: string,
+  log: (line: string) => void,
+  pomProperties: readonly string[],
+): Promise<void> {
+  return maven('debezium.pom.xml', log, [
+    ...pomProperties,
+    `org.apache.maven.plugins:maven-dependency-plugin:${versions.mavenDependencyPlugin}:copy`,
+    `-Dartifact=${artifact}`,
+    `-DoutputDirectory=${outputDirectory}`,
+  ]);
+}
+
+async function maven(pom: string, log: (line: string) => void, goalAndProperties: readonly string[]): Promise<void> {
+  const args = ['-B', '-f', join(pomFolder, pom), ...goalAndProperties];
   const output: string[] = [];
   const child = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (line: string): void => {

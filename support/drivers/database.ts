@@ -30,6 +30,32 @@ export class DatabaseMaintenance {
     if (affected !== 1) throw new Error(`Setting the email of user ${userId} changed ${affected} rows, not 1`);
   }
 
+  /**
+   * Gives each user a new address in one transaction, one UPDATE per user (so as many row events in the binlog), as a
+   * bulk correction would: the changes are captured together or not at all.
+   */
+  async moveAllInOneTransaction(
+    moves: readonly { readonly userId: number; readonly address: string }[],
+  ): Promise<void> {
+    await this.withConnection(async (connection) => {
+      await connection.beginTransaction();
+      try {
+        for (const { userId, address } of moves) {
+          const [result] = await connection.execute<ResultSetHeader>(
+            'UPDATE users SET address = ?, version = version + 1 WHERE id = ?',
+            [address, userId],
+          );
+          if (result.affectedRows !== 1)
+            throw new Error(`Moving user ${userId} changed ${result.affectedRows} rows, not 1`);
+        }
+        await connection.commit();
+      } catch (error) {
+        await connection.rollback();
+        throw error;
+      }
+    });
+  }
+
   /** The user's row as the database holds it now (the fields a change is about), or undefined when there is none. */
   async row(userId: number): Promise<Readonly<Record<string, unknown>> | undefined> {
     const rows = await this.run<RowDataPacket[]>('SELECT id, email, address, version FROM users WHERE id = ?', [
@@ -42,10 +68,14 @@ export class DatabaseMaintenance {
     return (await this.run<ResultSetHeader>(sql, values)).affectedRows;
   }
 
-  private async run<T extends ResultSetHeader | RowDataPacket[]>(
+  private run<T extends ResultSetHeader | RowDataPacket[]>(
     sql: string,
     values: readonly (string | number)[],
   ): Promise<T> {
+    return this.withConnection(async (connection) => (await connection.execute<T>(sql, [...values]))[0]);
+  }
+
+  private async withConnection<T>(work: (connection: mysql.Connection) => Promise<T>): Promise<T> {
     const { host, port, name, credentials } = this.access;
     const connection = await mysql.createConnection({
       host,
@@ -56,8 +86,7 @@ export class DatabaseMaintenance {
       connectTimeout: 5_000,
     });
     try {
-      const [result] = await connection.execute<T>(sql, [...values]);
-      return result;
+      return await work(connection);
     } finally {
       await connection.end();
     }

@@ -14,7 +14,8 @@ export interface Move {
  * People moving house one after another at a steady pace, whatever happens to each move (open loop: a move does not
  * wait for the one before it, as real clients do not). The stream stops at a third, and the rest of it moves once
  * `resume()` is called: a fault made in between lands in the middle of the stream by construction, however fast the
- * faulty part comes back (MariaDB restarts in about a second) or however slowly the first third was answered.
+ * faulty part comes back (MariaDB restarts in about a second) or however slowly the first third was answered. A
+ * stream started with `holdAtAThird: false` goes through without stopping (a fault made before it).
  */
 export class ChangeStream {
   readonly moves: readonly Move[];
@@ -24,9 +25,9 @@ export class ChangeStream {
   private readonly heldFrom: number;
   private resumeHeld!: () => void;
 
-  private constructor(people: People, crowd: readonly Person[], everyMs: number) {
+  private constructor(people: People, crowd: readonly Person[], everyMs: number, holdAtAThird: boolean) {
     this.moves = crowd.map((person) => ({ person, address: `${person.name}'s new home, ${person.user.id}` }));
-    this.heldFrom = Math.ceil(this.moves.length / 3);
+    this.heldFrom = holdAtAThird ? Math.ceil(this.moves.length / 3) : this.moves.length;
     const resumed = new Promise<void>((resolve) => {
       this.resumeHeld = resolve;
     });
@@ -39,8 +40,12 @@ export class ChangeStream {
     ).then(() => undefined);
   }
 
-  static start(people: People, crowd: readonly Person[], everyMs = 100): ChangeStream {
-    return new ChangeStream(people, crowd, everyMs);
+  static start(
+    people: People,
+    crowd: readonly Person[],
+    { everyMs = 100, holdAtAThird = true }: { everyMs?: number; holdAtAThird?: boolean } = {},
+  ): ChangeStream {
+    return new ChangeStream(people, crowd, everyMs, holdAtAThird);
   }
 
   /** Waits until the first third of the moves, those not held, have their answer, whatever it is. */

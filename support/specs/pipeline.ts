@@ -5,6 +5,7 @@ import type { PushEmailMetrics } from '../drivers/push-email-metrics';
 import type { UserdataClient } from '../drivers/userdata-client';
 import { eventually } from '../lib/eventually';
 import type { Inbox } from '../mail/inbox';
+import type { Move } from './change-stream';
 import { type People, type Person, uniqueEmail } from './people';
 
 /** Which change topic, and which consumer group reads it to send the emails. */
@@ -38,6 +39,14 @@ export class Pipeline {
     );
   }
 
+  /**
+   * Waits until push-email has committed every record the change topic holds now, so has written what it writes about
+   * them; unlike untilCaughtUp() it changes nothing itself.
+   */
+  async untilHandledByPushEmail(): Promise<void> {
+    await this.changeFeed.waitUntilConsumed(this.topology.pushEmailGroupId);
+  }
+
   /** Waits until push-email's consumer group has `instances` members, each handling some of the partitions. */
   async untilSharedBy(instances: number): Promise<void> {
     await this.changeFeed.untilSharedBy(this.topology.pushEmailGroupId, instances);
@@ -67,6 +76,33 @@ export class Pipeline {
     const found = records.filter((record) => record.value?.after?.address === address);
     if (found.length === 0) return `not captured (${records.length} other records about ${name})`;
     return `captured at ${found.map((record) => `${record.partition}:${record.offset}`).join(', ')}`;
+  }
+
+  /**
+   * Waits until each of `moves` (made in one transaction) is on the change topic and some of them twice: Debezium read
+   * the transaction a second time. Returns how many were captured twice.
+   */
+  async untilReadAgain(moves: readonly Move[]): Promise<number> {
+    let last = 'nothing yet';
+    return eventually(
+      () => {
+        const copies = moves.map(
+          ({ person, address }) =>
+            this.changeFeed.about(person.user.id).filter((record) => record.value?.after?.address === address).length,
+        );
+        const captured = copies.filter((count) => count > 0).length;
+        const twice = copies.filter((count) => count > 1).length;
+        last = `${captured} of the ${moves.length} changes captured, ${twice} of them twice`;
+        return captured === moves.length && twice > 0 ? twice : undefined;
+      },
+      {
+        awaiting:
+          'Debezium to capture the whole transaction, part of it a second time (read again on a new connection)',
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        lastSeen: () => last,
+      },
+    );
   }
 
   /** The operation of every record captured about `name` so far, in order; a tombstone (null value) as `tombstone`. */

@@ -27,6 +27,8 @@ export const freezeMs = Math.ceil(longestClientTimeoutMs * 1.5);
 interface OperatorChanges {
   debeziumPasswordChanged: boolean;
   addedColumns: string[];
+  /** The connector's configuration before a scenario changed it. */
+  connectorConfig?: Record<string, string>;
 }
 
 /**
@@ -184,6 +186,44 @@ export class StackFaults {
     await this.connect.untilTask('RUNNING');
   }
 
+  /**
+   * Debezium hands its changes over to Connect a few at a time (`max.batch.size` 2, `max.queue.size` 4, against
+   * 2048 and 8192 by default): a transaction of more changes than that fills its queue while the task is paused, and
+   * its binlog reader then waits in the middle of it. repair() puts the configuration back.
+   */
+  async connectorHandsOverAFewAtATime(): Promise<void> {
+    const config = await this.connect.config();
+    this.operatorChanges.connectorConfig ??= config;
+    await this.connect.reconfigure({ ...config, 'max.batch.size': '2', 'max.queue.size': '4' });
+  }
+
+  /**
+   * Pauses the connector's task, runs `whilePaused`, and resumes the task once it has been paused for longer than
+   * Debezium's binlog keep-alive (`connect.keep.alive.interval.ms`): a binlog reader stopped by a full queue has then
+   * read nothing for that long, and the keep-alive takes its connection for lost and opens a new one.
+   */
+  async pauseConnectorPastBinlogKeepAlive(whilePaused: () => Promise<void>): Promise<void> {
+    const keepAliveMs = Number((await this.connect.config())['connect.keep.alive.interval.ms'] ?? 60_000);
+    const fault = { what: "the connector's task paused", began: Date.now() } as NonNullable<typeof this.lastFault>;
+    this.lastFault = fault;
+    await this.connect.pause();
+    try {
+      await whilePaused();
+      // The pause's own length, not a wait for an effect: the keep-alive looks once per interval, and gives up on a
+      // connection silent for longer than one.
+      await delay(2 * keepAliveMs + 1_000);
+    } finally {
+      await this.connect.resume();
+      fault.ended = Date.now();
+    }
+  }
+
+  /** Restarts the connector's task through Connect's REST API, as a rebalance would: it resumes from its offsets. */
+  async restartConnectorTask(): Promise<void> {
+    await this.connect.restartTask();
+    await this.connect.untilTask('RUNNING');
+  }
+
   /** The trace of the connector's failed task, once it has failed. */
   async connectorTaskFailure(): Promise<string> {
     return (await this.connect.untilTask('FAILED')).trace ?? '(no trace)';
@@ -275,6 +315,15 @@ export class StackFaults {
       await this.putBackDebeziumPasswordAndRestartConnector();
     }
     for (const column of this.operatorChanges.addedColumns.splice(0)) await this.operator.dropColumn(column);
+    if ((await this.connect.taskState())?.state === 'PAUSED') {
+      repaired.push("The connector's task was still paused at the end of the scenario: resuming it.");
+      await this.connect.resume();
+    }
+    const { connectorConfig } = this.operatorChanges;
+    if (connectorConfig) {
+      await this.connect.reconfigure(connectorConfig);
+      this.operatorChanges.connectorConfig = undefined;
+    }
     const task = await this.connect.taskState();
     if (task?.state !== 'RUNNING') {
       repaired.push(`The connector's task was ${task?.state ?? 'missing'} at the end of the scenario: restarting it.`);
