@@ -20,8 +20,9 @@ import { type Recovery, recoveryFrom } from '../chaos/recovery';
 import { appliedLines, ledgerLines, plannedLines } from '../chaos/report';
 import { type PlannedFault, planSchedule } from '../chaos/schedule';
 import { untilStackReady } from '../chaos/stack-readiness';
-import { untilCaughtUp } from '../drivers/caught-up';
+import { CatchUp } from '../drivers/caught-up';
 import { ChangeFeed } from '../drivers/change-feed';
+import { DatabaseMaintenance } from '../drivers/database';
 import { UserdataClient } from '../drivers/userdata-client';
 import { environmentFromEnv } from '../environments/select-environment';
 import type { Inbox } from '../mail/inbox';
@@ -121,15 +122,13 @@ async function main(): Promise<number> {
     const caughtUpFrom = Date.now();
     await untilStackReady(stack);
     changeFeed = await ChangeFeed.start(stack.infrastructure.kafka.brokers, stack.changeTopic);
-    await untilCaughtUp(
-      { userdata, changeFeed, groupId: stack.pushEmailGroupId },
-      {
-        name: 'Chaos marker',
-        email: `chaos-marker.${randomUUID().slice(0, 8)}@example.test`,
-        address: 'Marker lane, 0',
-      },
-      catchUpTimeoutMs,
-    );
+    const { database } = stack.infrastructure;
+    await new CatchUp({
+      userdata,
+      changeFeed,
+      database: new DatabaseMaintenance({ ...database, credentials: database.userdata }),
+      groupId: stack.pushEmailGroupId,
+    }).untilCaughtUp(catchUpTimeoutMs);
     log(`Caught up in ${((Date.now() - caughtUpFrom) / 1000).toFixed(1)} s.`);
 
     const longestFaultMs = Math.max(

@@ -1,12 +1,11 @@
-import { untilCaughtUp } from '../drivers/caught-up';
+import type { CatchUp } from '../drivers/caught-up';
 import type { CapturedRecord, ChangeFeed } from '../drivers/change-feed';
 import type { RecordPosition } from '../drivers/dead-letters';
 import type { PushEmailMetrics } from '../drivers/push-email-metrics';
-import type { UserdataClient } from '../drivers/userdata-client';
 import { eventually } from '../lib/eventually';
 import type { Inbox } from '../mail/inbox';
 import type { Move } from './change-stream';
-import { type People, type Person, uniqueEmail } from './people';
+import type { People, Person } from './people';
 
 /** Which change topic, and which consumer group reads it to send the emails. */
 export interface PipelineTopology {
@@ -22,21 +21,19 @@ export class Pipeline {
   constructor(
     private readonly changeFeed: ChangeFeed,
     private readonly people: People,
-    private readonly userdata: UserdataClient,
+    private readonly catchUp: CatchUp,
     private readonly pushEmailMetrics: PushEmailMetrics,
     private readonly inbox: Inbox,
     private readonly topology: PipelineTopology,
   ) {}
 
   /**
-   * Waits until the pipeline has caught up with everything done so far (see drivers/caught-up.ts): the marker, a
-   * bystander who is no person of the scenario, is captured, and push-email has committed every record after it.
+   * Waits until the pipeline has caught up with everything done so far (see drivers/caught-up.ts): a marker change
+   * on every partition of the change topic (of bystanders, no person of the scenario) is captured, and push-email has
+   * committed every record.
    */
   async untilCaughtUp(): Promise<void> {
-    await untilCaughtUp(
-      { userdata: this.userdata, changeFeed: this.changeFeed, groupId: this.topology.pushEmailGroupId },
-      { name: 'Marker', email: uniqueEmail('marker'), address: 'Rua do Marcador, 0' },
-    );
+    await this.catchUp.untilCaughtUp();
   }
 
   /**

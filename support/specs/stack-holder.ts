@@ -1,4 +1,5 @@
 import { deadLetterTopic } from '../components/debezium-connector';
+import { CatchUp } from '../drivers/caught-up';
 import { ChangeFeed } from '../drivers/change-feed';
 import { DatabaseMaintenance } from '../drivers/database';
 import { DatabaseOperator } from '../drivers/database-operator';
@@ -17,6 +18,8 @@ export interface HeldStack {
   readonly changeFeed: ChangeFeed;
   readonly deadLetters: DeadLetters;
   readonly database: DatabaseMaintenance;
+  /** The barrier after which every change made before is on the change topic and handled by push-email. */
+  readonly catchUp: CatchUp;
   readonly operator: DatabaseOperator;
   readonly pushEmailMetrics: PushEmailMetrics;
 }
@@ -47,18 +50,21 @@ export async function holdStack(stack: RunningStack, by: Holding['by'] = 'this r
       throw error;
     },
   );
+  const userdata = new UserdataClient(stack.userdataUrl);
+  const maintenance = new DatabaseMaintenance({
+    host: database.host,
+    port: database.port,
+    name: database.name,
+    credentials: database.userdata,
+  });
   const held: HeldStack = {
     stack,
-    userdata: new UserdataClient(stack.userdataUrl),
+    userdata,
     inbox: stack.inbox,
     changeFeed,
     deadLetters,
-    database: new DatabaseMaintenance({
-      host: database.host,
-      port: database.port,
-      name: database.name,
-      credentials: database.userdata,
-    }),
+    database: maintenance,
+    catchUp: new CatchUp({ userdata, changeFeed, database: maintenance, groupId: stack.pushEmailGroupId }),
     operator: new DatabaseOperator({
       host: database.host,
       port: database.port,

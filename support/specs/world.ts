@@ -44,11 +44,12 @@ export class CdcWorld extends World {
 
   constructor(options: IWorldOptions) {
     super(options);
-    const { stack, userdata, inbox, changeFeed, deadLetters, database, operator, pushEmailMetrics } = runningStack();
+    const { stack, userdata, inbox, changeFeed, deadLetters, database, operator, pushEmailMetrics, catchUp } =
+      runningStack();
     this.userdata = userdata;
     this.people = new People(userdata, changeFeed);
     this.mail = new Mailboxes(inbox, this.people);
-    this.pipeline = new Pipeline(changeFeed, this.people, userdata, pushEmailMetrics, inbox, stack);
+    this.pipeline = new Pipeline(changeFeed, this.people, catchUp, pushEmailMetrics, inbox, stack);
     this.deadLetters = new DeadLetterQueue(deadLetters, this.pipeline);
     this.faults = new StackFaults(inbox, stack, new ConnectRest(stack.infrastructure.connect.url), operator, userdata);
     this.maintenanceJob = new MaintenanceJob(database, this.people);
