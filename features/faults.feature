@@ -52,11 +52,11 @@ Feature: Nothing lost, nothing sent twice, whatever part of the pipeline fails
     skipped the changes after it, in Debezium up to 3.6.1 (see the README's Faults: the harness patches it).
 
     Given Debezium's connector hands its changes over a few at a time
-    When a maintenance job moves all of them in one transaction while the connector is paused for longer than Debezium's binlog keep-alive
-    And the connector's task is restarted once Debezium has read that transaction again and push-email has handled it
-    And they move house again, one after another
+    When a maintenance job touches all of their records in one transaction while the connector is paused for longer than Debezium's binlog keep-alive
+    And the connector's task is restarted once Debezium has read that transaction again
+    And they then move house one after another
     Then every move userdata accepted is emailed exactly once, and no move it refused
-    And each of them is emailed exactly once about the maintenance job's move
+    And userdata refused no move
 
   Scenario: A column added to the users table while changes stream is ignored, and the connector carries on
     When they move house one after another

@@ -42,22 +42,19 @@ export class DatabaseMaintenance {
   }
 
   /**
-   * Gives each user a new address in one transaction, one UPDATE per user (so as many row events in the binlog), as a
-   * bulk correction would: the changes are captured together or not at all.
+   * Touches `updated_at` of each user with an UPDATE of its own, all in one transaction: as many row events in the
+   * binlog, captured together or not at all, and no tracked field changed (no one is emailed).
    */
-  async moveAllInOneTransaction(
-    moves: readonly { readonly userId: number; readonly address: string }[],
-  ): Promise<void> {
+  async touchEachInOneTransaction(userIds: readonly number[]): Promise<void> {
     await this.withConnection(async (connection) => {
       await connection.beginTransaction();
       try {
-        for (const { userId, address } of moves) {
+        for (const userId of userIds) {
           const [result] = await connection.execute<ResultSetHeader>(
-            'UPDATE users SET address = ?, version = version + 1 WHERE id = ?',
-            [address, userId],
+            'UPDATE users SET updated_at = GREATEST(CURRENT_TIMESTAMP(3), updated_at + INTERVAL 1000 MICROSECOND) WHERE id = ?',
+            [userId],
           );
-          if (result.affectedRows !== 1)
-            throw new Error(`Moving user ${userId} changed ${result.affectedRows} rows, not 1`);
+          if (result.affectedRows !== 1) throw new Error(`Touching user ${userId} changed ${result.affectedRows} rows`);
         }
         await connection.commit();
       } catch (error) {

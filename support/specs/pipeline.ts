@@ -4,7 +4,6 @@ import type { RecordPosition } from '../drivers/dead-letters';
 import type { PushEmailMetrics } from '../drivers/push-email-metrics';
 import { eventually } from '../lib/eventually';
 import type { Inbox } from '../mail/inbox';
-import type { Move } from './change-stream';
 import type { People, Person } from './people';
 
 /** Which change topic, and which consumer group reads it to send the emails. */
@@ -34,14 +33,6 @@ export class Pipeline {
    */
   async untilCaughtUp(): Promise<void> {
     await this.catchUp.untilCaughtUp();
-  }
-
-  /**
-   * Waits until push-email has committed every record the change topic holds now, so has written what it writes about
-   * them; unlike untilCaughtUp() it changes nothing itself.
-   */
-  async untilHandledByPushEmail(): Promise<void> {
-    await this.changeFeed.waitUntilConsumed(this.topology.pushEmailGroupId);
   }
 
   /** Waits until push-email's consumer group has `instances` members, each handling some of the partitions. */
@@ -75,22 +66,24 @@ export class Pipeline {
     return `captured at ${found.map((record) => `${record.partition}:${record.offset}`).join(', ')}`;
   }
 
+  /** How many records the change feed holds about each of `people` now: what a later change is counted from. */
+  recordCounts(people: readonly Person[]): ReadonlyMap<number, number> {
+    return new Map(people.map(({ user }) => [user.id, this.changeFeed.about(user.id).length]));
+  }
+
   /**
-   * Waits until each of `moves` (made in one transaction) is on the change topic and some of them twice: Debezium read
-   * the transaction a second time. Returns how many were captured twice.
+   * Waits until each of `people` has a record more than in `before` (the change of one transaction about all of them)
+   * and some two more: Debezium read the transaction a second time. Returns how many were captured twice.
    */
-  async untilReadAgain(moves: readonly Move[]): Promise<number> {
+  async untilReadAgain(people: readonly Person[], before: ReadonlyMap<number, number>): Promise<number> {
     let last = 'nothing yet';
     return eventually(
       () => {
-        const copies = moves.map(
-          ({ person, address }) =>
-            this.changeFeed.about(person.user.id).filter((record) => record.value?.after?.address === address).length,
-        );
-        const captured = copies.filter((count) => count > 0).length;
-        const twice = copies.filter((count) => count > 1).length;
-        last = `${captured} of the ${moves.length} changes captured, ${twice} of them twice`;
-        return captured === moves.length && twice > 0 ? twice : undefined;
+        const added = people.map(({ user }) => this.changeFeed.about(user.id).length - (before.get(user.id) ?? 0));
+        const captured = added.filter((count) => count > 0).length;
+        const twice = added.filter((count) => count > 1).length;
+        last = `${captured} of the ${people.length} changes captured, ${twice} of them twice`;
+        return captured === people.length && twice > 0 ? twice : undefined;
       },
       {
         awaiting:

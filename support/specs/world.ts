@@ -2,7 +2,7 @@ import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumb
 import { ConnectRest } from '../drivers/connect-rest';
 import { KafkaTopics } from '../drivers/kafka-topics';
 import type { MalformedAnswer, UserdataClient } from '../drivers/userdata-client';
-import type { ChangeStream, Move } from './change-stream';
+import type { ChangeStream } from './change-stream';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { KafkaCluster } from './kafka-cluster';
 import { Mailboxes } from './mailboxes';
@@ -37,8 +37,8 @@ export class CdcWorld extends World {
   malformedAnswers: readonly MalformedAnswer[] = [];
   /** The people moving one after another while a fault hits the pipeline. */
   stream: ChangeStream | undefined;
-  /** The moves a maintenance job made in one transaction. */
-  jobMoves: readonly Move[] | undefined;
+  /** How many records the change feed held about each person before a maintenance job's transaction. */
+  recordsBeforeJob: ReadonlyMap<number, number> | undefined;
   /** The node id of the Kafka broker the scenario killed. */
   killedBroker: number | undefined;
 

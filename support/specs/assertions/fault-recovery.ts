@@ -61,19 +61,6 @@ export function assertEveryAcceptedMoveEmailedOnce(
   assert.deepEqual(problems, [], 'not every accepted move was emailed exactly once');
 }
 
-/** Each of these moves (made together, past userdata) was emailed exactly once. */
-export function assertEachMoveEmailedOnce(
-  moves: readonly Move[],
-  mail: Mailboxes,
-  whereCaptured: (move: Move) => string,
-): void {
-  const problems = moves.flatMap((move) => {
-    const emails = emailsAbout(move, mail);
-    return emails.length === 1 ? [] : [`${move.person.name}: ${emails.length} email(s); ${whereCaptured(move)}`];
-  });
-  assert.deepEqual(problems, [], 'not every move of the transaction was emailed exactly once');
-}
-
 /** The emails a person received about this very move (its address is in the body). */
 function emailsAbout({ person, address }: Move, mail: Mailboxes) {
   return mail.received(person.name, detailsUpdated).filter((email) => email.text.includes(`→ "${address}"`));

@@ -5,8 +5,8 @@
 # and prepare.sh between the two, and teardown.sh at the end whatever happens (exit, Ctrl-C, TERM).
 # Arguments go to cucumber-js, in both runs (e.g. `run-specs.sh --tags @smoke`). CDC_PODMAN_DATABASES picks the runs
 # (default "mysql mariadb"). Exit code: 0 when every run passed, else the first failure's.
-# The fault specs (@faults) are left out unless CDC_PODMAN_FAULTS=1: the containers environment has the same fault
-# controls (kill/start, pause/unpause through the runtime's API), but they have not been run through podman yet.
+# The fault specs (@faults) run too (kill/start and pause/unpause of the containers through the runtime's API);
+# CDC_PODMAN_FAULTS=0 leaves them out (about 4 minutes less per database).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -81,8 +81,8 @@ for i in "${!databases[@]}"; do
   step "$server, Kafka ($CDC_KAFKA_IMAGE) and Kafka Connect (built FROM $CDC_CONNECT_BASE_IMAGE) run as podman containers via $DOCKER_HOST; the harness and the services run here as local processes."
   t=$(now_ns)
   run_status=0
-  fault_filter=(--tags 'not @faults')
-  if [[ ${CDC_PODMAN_FAULTS:-0} == 1 ]]; then fault_filter=(); fi
+  fault_filter=()
+  if [[ ${CDC_PODMAN_FAULTS:-1} == 0 ]]; then fault_filter=(--tags 'not @faults'); fi
   CDC_DATABASE=$database run_group npm run test:specs -- "${fault_filter[@]}" "$@" || run_status=$?
   summary+=("$database: exit $run_status in $(elapsed "$t")")
   step "Specs on $database exited with $run_status in $(elapsed "$t")"
