@@ -6,7 +6,7 @@
 # Arguments go to cucumber-js, in both runs (e.g. `run-specs.sh --tags @smoke`). CDC_PODMAN_DATABASES picks the runs
 # (default "mysql mariadb"). Exit code: 0 when every run passed, else the first failure's.
 # The fault specs (@faults) run too (kill/start and pause/unpause of the containers through the runtime's API);
-# CDC_PODMAN_FAULTS=0 leaves them out (about 4 minutes less per database).
+# CDC_PODMAN_FAULTS=0 leaves them out (about 3 minutes less per database).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
