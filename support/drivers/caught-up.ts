@@ -23,6 +23,7 @@ export interface CatchUpParts {
  * another, and a check that trusted the later change alone looked for emails not yet sent (four times in about 150
  * runs of the fault specs). So the marker is a change on every partition: one bystander user per partition, their
  * `updated_at` touched together in one transaction (no detail changes, so no one is emailed), each touch awaited.
+ * The bystanders ("Specs marker", registered once per stack, about three dozen) get their welcome like anyone.
  */
 export class CatchUp {
   private bystanders: Promise<readonly number[]> | undefined;
@@ -71,7 +72,7 @@ export class CatchUp {
       const users = await Promise.all(
         Array.from({ length: partitions }, (_, i) =>
           userdata.register({
-            name: 'Bystander',
+            name: 'Specs marker',
             email: `bystander.${Date.now().toString(36)}.${registered + i}@example.test`,
             address: 'Rua do Marcador, 0',
           }),
