@@ -34,7 +34,7 @@ export class CatchUp {
     const { changeFeed, database, groupId } = this.parts;
     const bystanders = await this.bystandersOnEveryPartition();
     const before = new Map(bystanders.map((id) => [id, changeFeed.about(id).length]));
-    await database.touchAll(bystanders);
+    await database.touchEachInOneTransaction(bystanders);
     let last = 'nothing yet';
     await eventually(
       () => {

@@ -8,6 +8,10 @@ export interface DatabaseAccess {
   readonly credentials: Credentials;
 }
 
+/** Moves `updated_at` on, later than before even within one millisecond: a row left as it was is not logged. */
+const touchOne =
+  'UPDATE users SET updated_at = GREATEST(CURRENT_TIMESTAMP(3), updated_at + INTERVAL 1000 MICROSECOND) WHERE id = ?';
+
 /**
  * Works on the users table directly, as a maintenance job of the database would, under userdata's own account:
  * for the changes that userdata's API never makes.
@@ -19,17 +23,6 @@ export class DatabaseMaintenance {
   async touch(userId: number): Promise<void> {
     const affected = await this.execute('UPDATE users SET updated_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [userId]);
     if (affected !== 1) throw new Error(`Touching user ${userId} changed ${affected} rows, not 1`);
-  }
-
-  /** Touches `updated_at` of these users in one transaction (one row event): changes of rows, of no tracked field. */
-  async touchAll(userIds: readonly number[]): Promise<void> {
-    const placeholders = userIds.map(() => '?').join(', ');
-    const affected = await this.execute(
-      // Later than the value before even within one millisecond: a row whose value did not change is not logged.
-      `UPDATE users SET updated_at = GREATEST(CURRENT_TIMESTAMP(3), updated_at + INTERVAL 1000 MICROSECOND) WHERE id IN (${placeholders})`,
-      userIds,
-    );
-    if (affected !== userIds.length) throw new Error(`Touching ${userIds.length} users changed ${affected} rows`);
   }
 
   /** Writes an email address straight into a user's row, past userdata's validation, as SQL access allows. */
@@ -50,10 +43,7 @@ export class DatabaseMaintenance {
       await connection.beginTransaction();
       try {
         for (const userId of userIds) {
-          const [result] = await connection.execute<ResultSetHeader>(
-            'UPDATE users SET updated_at = GREATEST(CURRENT_TIMESTAMP(3), updated_at + INTERVAL 1000 MICROSECOND) WHERE id = ?',
-            [userId],
-          );
+          const [result] = await connection.execute<ResultSetHeader>(touchOne, [userId]);
           if (result.affectedRows !== 1) throw new Error(`Touching user ${userId} changed ${result.affectedRows} rows`);
         }
         await connection.commit();
